@@ -1,0 +1,596 @@
+#include "cgroups/cgroup.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+#define CGROUP_DEFAULT_PARENT "rt"
+
+static void
+hier_free (struct rt_cgroup_hier *h)
+{
+  free (h->mount);
+  free (h->controllers);
+  free (h->caller);
+}
+
+void
+rt_cgroup_layout_free (struct rt_cgroup_layout *l)
+{
+  size_t i;
+
+  for (i = 0; i < l->len; i++)
+    hier_free (&l->h[i]);
+  free (l->h);
+  memset (l, 0, sizeof *l);
+}
+
+/* "rw,nosuid,memory" -> "memory": keep the cgroup v1 controller names. */
+static char *
+v1_controllers (const char *superopts)
+{
+  static const char *const skip[] = { "rw", "ro", "noprefix", "clone_children", "xattr", "cpuset_v2_mode", NULL };
+  cleanup_free char *copy = strdup (superopts);
+  char *out = calloc (1, strlen (superopts) + 1), *tok, *save = NULL;
+  size_t i;
+
+  if (copy == NULL || out == NULL)
+    {
+      free (out);
+      return NULL;
+    }
+  for (tok = strtok_r (copy, ",", &save); tok; tok = strtok_r (NULL, ",", &save))
+    {
+      bool skipped = strncmp (tok, "release_agent=", 14) == 0;
+      for (i = 0; skip[i] && !skipped; i++)
+        skipped = strcmp (tok, skip[i]) == 0;
+      if (skipped)
+        continue;
+      if (*out)
+        strcat (out, ",");
+      strcat (out, tok);
+    }
+  return out;
+}
+
+static int
+add_hier (struct rt_cgroup_layout *l, const char *mount, const char *controllers, bool v2)
+{
+  struct rt_cgroup_hier *nh = realloc (l->h, (l->len + 1) * sizeof *nh);
+
+  if (nh == NULL)
+    return -1;
+  l->h = nh;
+  memset (&l->h[l->len], 0, sizeof *nh);
+  l->h[l->len].mount = strdup (mount);
+  l->h[l->len].controllers = strdup (controllers);
+  l->h[l->len].v2 = v2;
+  l->len++;
+  if (v2)
+    l->has_v2 = true;
+  else
+    l->has_v1 = true;
+  return 0;
+}
+
+static bool
+hier_seen (const struct rt_cgroup_layout *l, const char *controllers, bool v2)
+{
+  size_t i;
+
+  for (i = 0; i < l->len; i++)
+    if (l->h[i].v2 == v2 && (v2 || strcmp (l->h[i].controllers, controllers) == 0))
+      return true;
+  return false;
+}
+
+static int
+read_mounts (struct rt_cgroup_layout *l, struct rt_error *err)
+{
+  cleanup_fclose FILE *f = fopen ("/proc/self/mountinfo", "re");
+  cleanup_free char *line = NULL;
+  size_t cap = 0;
+
+  if (f == NULL)
+    return rt_error_set (err, errno, "open /proc/self/mountinfo");
+  while (getline (&line, &cap, f) > 0)
+    {
+      char *sep = strstr (line, " - "), *fields[5] = { NULL }, *save = NULL, *p;
+      char *ftype, *superopts;
+      int i;
+
+      if (sep == NULL)
+        continue;
+      *sep = '\0';
+      p = line;
+      for (i = 0; i < 5; i++)
+        fields[i] = strtok_r (i ? NULL : p, " ", &save);
+      ftype = strtok_r (sep + 3, " ", &save);
+      strtok_r (NULL, " ", &save); /* source */
+      superopts = strtok_r (NULL, " \n", &save);
+      if (fields[4] == NULL || ftype == NULL || superopts == NULL)
+        continue;
+      if (strcmp (ftype, "cgroup2") == 0 && !hier_seen (l, "", true))
+        {
+          cleanup_free char *path = NULL, *ctrl = NULL;
+          if (asprintf (&path, "%s/cgroup.controllers", fields[4]) < 0)
+            return rt_error_set (err, ENOMEM, "cgroups");
+          if (rt_read_file (path, &ctrl, NULL, NULL) < 0)
+            ctrl = strdup ("");
+          if (ctrl && (p = strchr (ctrl, '\n')))
+            *p = '\0';
+          if (add_hier (l, fields[4], ctrl ? ctrl : "", true) < 0)
+            return rt_error_set (err, ENOMEM, "cgroups");
+        }
+      else if (strcmp (ftype, "cgroup") == 0)
+        {
+          cleanup_free char *ctrl = v1_controllers (superopts);
+          if (ctrl == NULL)
+            return rt_error_set (err, ENOMEM, "cgroups");
+          if (!hier_seen (l, ctrl, false) && add_hier (l, fields[4], ctrl, false) < 0)
+            return rt_error_set (err, ENOMEM, "cgroups");
+        }
+    }
+  return 0;
+}
+
+/* Fill in each hierarchy's caller path from /proc/self/cgroup. */
+static int
+read_caller (struct rt_cgroup_layout *l, struct rt_error *err)
+{
+  cleanup_fclose FILE *f = fopen ("/proc/self/cgroup", "re");
+  cleanup_free char *line = NULL;
+  size_t cap = 0, i;
+
+  if (f == NULL)
+    return rt_error_set (err, errno, "open /proc/self/cgroup");
+  while (getline (&line, &cap, f) > 0)
+    {
+      char *ctrl = strchr (line, ':'), *path;
+      if (ctrl == NULL || (path = strchr (ctrl + 1, ':')) == NULL)
+        continue;
+      *path++ = '\0';
+      ctrl++;
+      path[strcspn (path, "\n")] = '\0';
+      for (i = 0; i < l->len; i++)
+        if (l->h[i].caller == NULL
+            && (*ctrl == '\0' ? l->h[i].v2 : (!l->h[i].v2 && strcmp (l->h[i].controllers, ctrl) == 0)))
+          l->h[i].caller = strdup (path);
+    }
+  for (i = 0; i < l->len; i++)
+    if (l->h[i].caller == NULL)
+      l->h[i].caller = strdup ("/");
+  return 0;
+}
+
+int
+rt_cgroup_layout_read (struct rt_cgroup_layout *l, struct rt_error *err)
+{
+  memset (l, 0, sizeof *l);
+  if (read_mounts (l, err) < 0 || read_caller (l, err) < 0)
+    {
+      rt_cgroup_layout_free (l);
+      return -1;
+    }
+  return 0;
+}
+
+static bool
+list_has (const char *list, const char *name)
+{
+  size_t n = strlen (name);
+  const char *p = list;
+
+  while ((p = strstr (p, name)) != NULL)
+    {
+      if ((p == list || p[-1] == ',' || p[-1] == ' ') && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+        return true;
+      p += n;
+    }
+  return false;
+}
+
+const struct rt_cgroup_hier *
+rt_cgroup_hier_for (const struct rt_cgroup_layout *l, const char *controller)
+{
+  size_t i;
+
+  for (i = 0; i < l->len; i++)
+    if (!l->h[i].v2 && list_has (l->h[i].controllers, controller))
+      return &l->h[i];
+  for (i = 0; i < l->len; i++)
+    if (l->h[i].v2 && list_has (l->h[i].controllers, controller))
+      return &l->h[i];
+  return NULL;
+}
+
+bool
+rt_cgroup_dir_is_v2 (const char *dir)
+{
+  struct statfs sfs;
+
+  return statfs (dir, &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+int
+rt_cgroup_write (const char *dir, const char *file, const char *value, struct rt_error *err)
+{
+  cleanup_free char *path = NULL;
+
+  if (asprintf (&path, "%s/%s", dir, file) < 0)
+    return rt_error_set (err, ENOMEM, "cgroup");
+  return rt_write_file (path, value, strlen (value), err);
+}
+
+int
+rt_cgroup_writef (const char *dir, const char *file, struct rt_error *err, const char *fmt, ...)
+{
+  cleanup_free char *value = NULL;
+  va_list ap;
+  int n;
+
+  va_start (ap, fmt);
+  n = vasprintf (&value, fmt, ap);
+  va_end (ap);
+  if (n < 0)
+    return rt_error_set (err, ENOMEM, "cgroup");
+  return rt_cgroup_write (dir, file, value, err);
+}
+
+/* The directory of the container in one hierarchy. */
+static char *
+cgroup_dir (const struct rt_cgroup_hier *h, const char *cgroups_path, const char *id)
+{
+  char *dir = NULL;
+  const char *caller = strcmp (h->caller, "/") == 0 ? "" : h->caller;
+  int n;
+
+  if (cgroups_path == NULL || *cgroups_path == '\0')
+    n = asprintf (&dir, "%s/" CGROUP_DEFAULT_PARENT "/%s", h->mount, id);
+  else if (cgroups_path[0] == '/')
+    n = asprintf (&dir, "%s%s", h->mount, cgroups_path);
+  else
+    n = asprintf (&dir, "%s%s/%s", h->mount, caller, cgroups_path);
+  return n < 0 ? NULL : dir;
+}
+
+/* v1 cpuset children start empty: copy cpus and mems down from the parent. */
+static int
+cpuset_inherit (const char *mount, const char *dir, struct rt_error *err)
+{
+  static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+  cleanup_free char *parent = strdup (dir);
+  char *slash;
+  size_t i;
+
+  if (parent == NULL || (slash = strrchr (parent, '/')) == NULL)
+    return rt_error_set (err, ENOMEM, "cpuset");
+  *slash = '\0';
+  if (strlen (parent) > strlen (mount) && cpuset_inherit (mount, parent, err) < 0)
+    return -1;
+  for (i = 0; i < 2; i++)
+    {
+      cleanup_free char *path = NULL, *value = NULL, *mine = NULL, *mypath = NULL;
+      if (asprintf (&path, "%s/%s", parent, files[i]) < 0 || asprintf (&mypath, "%s/%s", dir, files[i]) < 0)
+        return rt_error_set (err, ENOMEM, "cpuset");
+      if (rt_read_file (mypath, &mine, NULL, NULL) == 0 && mine[0] != '\n' && mine[0] != '\0')
+        continue;
+      if (rt_read_file (path, &value, NULL, err) < 0)
+        return -1;
+      if (rt_cgroup_write (dir, files[i], value, err) < 0)
+        return -1;
+    }
+  return 0;
+}
+
+static int
+create_dir (const struct rt_cgroup_hier *h, const char *dir, struct rt_error *err)
+{
+  if (rt_mkdir_p (dir, 0755, err) < 0)
+    return rt_error_prefix (err, "create cgroup");
+  if (!h->v2 && list_has (h->controllers, "cpuset"))
+    return cpuset_inherit (h->mount, dir, err);
+  if (h->v2)
+    return rt_cgroup_v2_enable_controllers (h->mount, dir + strlen (h->mount), err);
+  return 0;
+}
+
+void
+rt_cgroup_release (struct rt_cgroup *cg)
+{
+  size_t i;
+
+  for (i = 0; i < cg->len; i++)
+    free (cg->dirs[i]);
+  free (cg->dirs);
+  if (cg->clone_fd >= 0)
+    close (cg->clone_fd);
+  cg->dirs = NULL;
+  cg->len = 0;
+  cg->clone_fd = -1;
+}
+
+static int
+check_path (const char *cgroups_path, struct rt_error *err)
+{
+  if (cgroups_path == NULL)
+    return 0;
+  if (strstr (cgroups_path, "..") != NULL)
+    return rt_error_set (err, 0, ".linux.cgroupsPath: `%s` must not contain `..`", cgroups_path);
+  if (cgroups_path[0] != '/' && strchr (cgroups_path, ':') != NULL)
+    return rt_error_set (err, 0,
+                         ".linux.cgroupsPath: `%s` is a systemd slice:prefix:name path, which needs "
+                         "--systemd-cgroup and systemd",
+                         cgroups_path);
+  return 0;
+}
+
+int
+rt_cgroup_create (const char *cgroups_path, const char *id, const oci_resources *res, struct rt_cgroup *cg,
+                  struct rt_error *err)
+{
+  struct rt_cgroup_layout l;
+  size_t i;
+  int ret = -1;
+
+  memset (cg, 0, sizeof *cg);
+  cg->clone_fd = -1;
+  if (check_path (cgroups_path, err) < 0 || rt_cgroup_layout_read (&l, err) < 0)
+    return -1;
+  cg->dirs = calloc (l.len + 1, sizeof (char *));
+  if (cg->dirs == NULL)
+    goto out;
+  for (i = 0; i < l.len; i++)
+    {
+      char *dir = cgroup_dir (&l.h[i], cgroups_path, id);
+      if (dir == NULL)
+        goto out;
+      cg->dirs[cg->len++] = dir;
+      if (create_dir (&l.h[i], dir, err) < 0)
+        goto out;
+      if (l.h[i].v2)
+        cg->clone_fd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (res != NULL
+          && (l.h[i].v2 ? rt_cgroup_v2_apply (dir, l.h[i].controllers, res, err)
+                        : rt_cgroup_v1_apply (dir, l.h[i].controllers, res, err))
+                 < 0)
+        goto out;
+    }
+  ret = 0;
+out:
+  if (ret < 0)
+    {
+      if (err->msg == NULL)
+        rt_error_set (err, ENOMEM, "create cgroup");
+      rt_cgroup_destroy (cg->dirs, cg->len, NULL);
+      rt_cgroup_release (cg);
+    }
+  rt_cgroup_layout_free (&l);
+  return ret;
+}
+
+int
+rt_cgroup_apply (char *const *dirs, size_t len, const oci_resources *res, struct rt_error *err)
+{
+  struct rt_cgroup_layout l;
+  size_t i, j;
+  int ret = 0;
+
+  if (rt_cgroup_layout_read (&l, err) < 0)
+    return -1;
+  for (i = 0; i < len && ret == 0; i++)
+    for (j = 0; j < l.len && ret == 0; j++)
+      {
+        size_t n = strlen (l.h[j].mount);
+        if (strncmp (dirs[i], l.h[j].mount, n) != 0 || dirs[i][n] != '/')
+          continue;
+        ret = l.h[j].v2 ? rt_cgroup_v2_apply (dirs[i], l.h[j].controllers, res, err)
+                        : rt_cgroup_v1_apply (dirs[i], l.h[j].controllers, res, err);
+        break;
+      }
+  rt_cgroup_layout_free (&l);
+  return ret;
+}
+
+int
+rt_cgroup_enter (char *const *dirs, size_t len, pid_t pid, bool skip_v2, struct rt_error *err)
+{
+  size_t i;
+
+  for (i = 0; i < len; i++)
+    {
+      if (skip_v2 && rt_cgroup_dir_is_v2 (dirs[i]))
+        continue;
+      if (rt_cgroup_writef (dirs[i], "cgroup.procs", err, "%d", pid) < 0)
+        return rt_error_prefix (err, "join cgroup");
+    }
+  return 0;
+}
+
+static int
+read_pids (const char *dir, pid_t **pids, size_t *n, struct rt_error *err)
+{
+  cleanup_free char *path = NULL, *data = NULL;
+  char *p, *end;
+
+  if (asprintf (&path, "%s/cgroup.procs", dir) < 0)
+    return rt_error_set (err, ENOMEM, "cgroup");
+  if (rt_read_file (path, &data, NULL, err) < 0)
+    return -1;
+  for (p = data; *p; p = end)
+    {
+      long v = strtol (p, &end, 10);
+      pid_t *np;
+      if (end == p)
+        break;
+      np = realloc (*pids, (*n + 1) * sizeof *np);
+      if (np == NULL)
+        return rt_error_set (err, ENOMEM, "cgroup");
+      *pids = np;
+      (*pids)[(*n)++] = (pid_t) v;
+    }
+  return 0;
+}
+
+/* All hierarchies hold the same processes: read the first that exists. */
+int
+rt_cgroup_pids (char *const *dirs, size_t len, pid_t **pids, size_t *npids, struct rt_error *err)
+{
+  size_t i;
+
+  *pids = NULL;
+  *npids = 0;
+  for (i = 0; i < len; i++)
+    if (access (dirs[i], F_OK) == 0)
+      return read_pids (dirs[i], pids, npids, err);
+  return 0;
+}
+
+int
+rt_cgroup_signal_all (char *const *dirs, size_t len, int sig, struct rt_error *err)
+{
+  cleanup_free pid_t *pids = NULL;
+  size_t n = 0, i;
+
+  if (rt_cgroup_pids (dirs, len, &pids, &n, err) < 0)
+    return -1;
+  for (i = 0; i < n; i++)
+    if (kill (pids[i], sig) < 0 && errno != ESRCH)
+      return rt_error_set (err, errno, "kill %d", pids[i]);
+  return 0;
+}
+
+static void
+sleep_ms (long ms)
+{
+  struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+  nanosleep (&ts, NULL);
+}
+
+/* Default paths live under /rt: remove that parent once it is empty. */
+static void
+remove_default_parent (const char *dir)
+{
+  cleanup_free char *parent = strdup (dir);
+  char *slash = parent ? strrchr (parent, '/') : NULL;
+
+  if (slash == NULL)
+    return;
+  *slash = '\0';
+  slash = strrchr (parent, '/');
+  if (slash != NULL && strcmp (slash + 1, CGROUP_DEFAULT_PARENT) == 0)
+    rmdir (parent);
+}
+
+int
+rt_cgroup_destroy (char *const *dirs, size_t len, struct rt_error *err)
+{
+  size_t i;
+  int tries;
+
+  for (i = 0; i < len; i++)
+    {
+      for (tries = 0; tries < 200; tries++)
+        {
+          if (rmdir (dirs[i]) == 0 || errno == ENOENT)
+            break;
+          if (errno != EBUSY)
+            return rt_error_set (err, errno, "remove cgroup `%s`", dirs[i]);
+          /* processes are left (or exiting): kill and let the kernel reap */
+          rt_cgroup_signal_all (&dirs[i], 1, SIGKILL, NULL);
+          sleep_ms (tries < 20 ? 5 : 20);
+        }
+      if (tries == 200)
+        return rt_error_set (err, EBUSY, "remove cgroup `%s`", dirs[i]);
+      remove_default_parent (dirs[i]);
+    }
+  return 0;
+}
+
+static bool
+read_is (const char *dir, const char *file, const char *want)
+{
+  cleanup_free char *path = NULL, *data = NULL;
+
+  if (asprintf (&path, "%s/%s", dir, file) < 0 || rt_read_file (path, &data, NULL, NULL) < 0)
+    return false;
+  return strncmp (data, want, strlen (want)) == 0;
+}
+
+static bool
+has_file (const char *dir, const char *file)
+{
+  cleanup_free char *path = NULL;
+
+  return asprintf (&path, "%s/%s", dir, file) >= 0 && access (path, F_OK) == 0;
+}
+
+/* The v1 freezer when there is one, else cgroup.freeze of cgroup2. */
+static const char *
+freezer_dir (char *const *dirs, size_t len, bool *v2)
+{
+  size_t i;
+
+  for (i = 0; i < len; i++)
+    if (has_file (dirs[i], "freezer.state"))
+      {
+        *v2 = false;
+        return dirs[i];
+      }
+  for (i = 0; i < len; i++)
+    if (has_file (dirs[i], "cgroup.freeze"))
+      {
+        *v2 = true;
+        return dirs[i];
+      }
+  return NULL;
+}
+
+bool
+rt_cgroup_is_frozen (const char *const *dirs, size_t len)
+{
+  bool v2 = false;
+  const char *dir = freezer_dir ((char *const *) dirs, len, &v2);
+
+  if (dir == NULL)
+    return false;
+  return v2 ? read_is (dir, "cgroup.freeze", "1") : !read_is (dir, "freezer.state", "THAWED");
+}
+
+int
+rt_cgroup_freeze (char *const *dirs, size_t len, bool freeze, struct rt_error *err)
+{
+  bool v2 = false;
+  const char *dir = freezer_dir (dirs, len, &v2);
+  int tries;
+
+  if (dir == NULL)
+    return rt_error_set (err, ENOTSUP, "no freezer: the container has no freezer cgroup");
+  if (v2 ? rt_cgroup_write (dir, "cgroup.freeze", freeze ? "1" : "0", err)
+         : rt_cgroup_write (dir, "freezer.state", freeze ? "FROZEN" : "THAWED", err))
+    return -1;
+  for (tries = 0; tries < 1000; tries++)
+    {
+      bool done = v2 ? read_is (dir, "cgroup.events", "") && (freeze == rt_cgroup_is_frozen ((const char *const *) dirs, len))
+                     : read_is (dir, "freezer.state", freeze ? "FROZEN" : "THAWED");
+      if (done)
+        return 0;
+      if (!v2 && freeze && tries % 50 == 49)
+        rt_cgroup_write (dir, "freezer.state", "FROZEN", NULL);
+      sleep_ms (1);
+    }
+  return rt_error_set (err, ETIMEDOUT, "%s `%s`", freeze ? "freeze" : "thaw", dir);
+}

@@ -1,0 +1,241 @@
+/* cgroup v1: each resource goes to the hierarchy of its controller. */
+#include "cgroups/cgroup.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroups/devices.h"
+#include "util/cleanup.h"
+
+static bool
+has (const char *controllers, const char *name)
+{
+  size_t n = strlen (name);
+  const char *p = controllers;
+
+  while ((p = strstr (p, name)) != NULL)
+    {
+      if ((p == controllers || p[-1] == ',') && (p[n] == '\0' || p[n] == ','))
+        return true;
+      p += n;
+    }
+  return false;
+}
+
+static bool
+file_exists (const char *dir, const char *file)
+{
+  cleanup_free char *path = NULL;
+  return asprintf (&path, "%s/%s", dir, file) >= 0 && access (path, F_OK) == 0;
+}
+
+#define W(file, fmt, ...)                                                                          \
+  do                                                                                               \
+    {                                                                                              \
+      if (rt_cgroup_writef (dir, file, err, fmt, __VA_ARGS__) < 0)                                 \
+        return -1;                                                                                 \
+    }                                                                                              \
+  while (0)
+
+/* Kernel memory limits are gone from recent kernels: only an error when
+ * the knob exists and refuses, a warning-free no-op when it is absent. */
+static int
+memory_optional (const char *dir, const char *file, int64_t v, struct rt_error *err)
+{
+  if (!file_exists (dir, file))
+    return 0;
+  return rt_cgroup_writef (dir, file, err, "%lld", (long long) v);
+}
+
+static int
+apply_memory (const char *dir, const oci_memory *m, struct rt_error *err)
+{
+  if (m->has_limit && m->has_swap)
+    {
+      /* memsw must stay >= limit at every step: order the two writes */
+      if (rt_cgroup_writef (dir, "memory.limit_in_bytes", NULL, "%lld", (long long) m->limit) < 0)
+        W ("memory.memsw.limit_in_bytes", "%lld", (long long) m->swap);
+      else if (m->swap != 0)
+        {
+          if (!file_exists (dir, "memory.memsw.limit_in_bytes"))
+            return rt_error_set (err, ENOTSUP, "memory.swap %lld: this kernel has no swap accounting (memory.memsw.limit_in_bytes)",
+                                 (long long) m->swap);
+          W ("memory.memsw.limit_in_bytes", "%lld", (long long) m->swap);
+        }
+      W ("memory.limit_in_bytes", "%lld", (long long) m->limit);
+    }
+  else if (m->has_limit)
+    W ("memory.limit_in_bytes", "%lld", (long long) m->limit);
+  else if (m->has_swap)
+    W ("memory.memsw.limit_in_bytes", "%lld", (long long) m->swap);
+  if (m->has_reservation)
+    W ("memory.soft_limit_in_bytes", "%lld", (long long) m->reservation);
+  if (m->has_kernel && memory_optional (dir, "memory.kmem.limit_in_bytes", m->kernel, err) < 0)
+    return -1;
+  if (m->has_kernel_tcp && memory_optional (dir, "memory.kmem.tcp.limit_in_bytes", m->kernel_tcp, err) < 0)
+    return -1;
+  if (m->has_swappiness)
+    {
+      if (m->swappiness > 100)
+        return rt_error_set (err, EINVAL, "memory.swappiness %llu: must be between 0 and 100",
+                             (unsigned long long) m->swappiness);
+      W ("memory.swappiness", "%llu", (unsigned long long) m->swappiness);
+    }
+  if (m->has_disable_oom_killer && m->disable_oom_killer)
+    W ("memory.oom_control", "%d", 1);
+  return 0;
+}
+
+static int
+apply_cpu (const char *dir, const oci_cpu *c, struct rt_error *err)
+{
+  if (c->has_shares)
+    W ("cpu.shares", "%llu", (unsigned long long) c->shares);
+  if (c->has_period)
+    W ("cpu.cfs_period_us", "%llu", (unsigned long long) c->period);
+  if (c->has_quota)
+    W ("cpu.cfs_quota_us", "%lld", (long long) c->quota);
+  if (c->has_burst)
+    W ("cpu.cfs_burst_us", "%llu", (unsigned long long) c->burst);
+  if (c->has_realtime_period)
+    W ("cpu.rt_period_us", "%llu", (unsigned long long) c->realtime_period);
+  if (c->has_realtime_runtime)
+    W ("cpu.rt_runtime_us", "%lld", (long long) c->realtime_runtime);
+  if (c->has_idle)
+    W ("cpu.idle", "%lld", (long long) c->idle);
+  return 0;
+}
+
+static int
+apply_cpuset (const char *dir, const oci_cpu *c, struct rt_error *err)
+{
+  if (c->cpus && *c->cpus)
+    W ("cpuset.cpus", "%s", c->cpus);
+  if (c->mems && *c->mems)
+    W ("cpuset.mems", "%s", c->mems);
+  return 0;
+}
+
+static int
+throttle (const char *dir, const char *file, oci_throttle_device **d, size_t n, struct rt_error *err)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    W (file, "%lld:%lld %llu", (long long) d[i]->major, (long long) d[i]->minor, (unsigned long long) d[i]->rate);
+  return 0;
+}
+
+static int
+apply_blkio (const char *dir, const oci_block_io *b, struct rt_error *err)
+{
+  const char *weight = file_exists (dir, "blkio.weight") ? "blkio.weight" : "blkio.bfq.weight";
+  size_t i;
+
+  if (b->has_weight)
+    W (weight, "%u", b->weight);
+  if (b->has_leaf_weight)
+    W ("blkio.leaf_weight", "%u", b->leaf_weight);
+  for (i = 0; i < b->weight_device_len; i++)
+    {
+      const oci_weight_device *d = b->weight_device[i];
+      if (d->has_weight)
+        W (file_exists (dir, "blkio.weight_device") ? "blkio.weight_device" : "blkio.bfq.weight_device",
+           "%lld:%lld %u", (long long) d->major, (long long) d->minor, d->weight);
+      if (d->has_leaf_weight)
+        W ("blkio.leaf_weight_device", "%lld:%lld %u", (long long) d->major, (long long) d->minor, d->leaf_weight);
+    }
+  if (throttle (dir, "blkio.throttle.read_bps_device", b->throttle_read_bps_device, b->throttle_read_bps_device_len, err) < 0
+      || throttle (dir, "blkio.throttle.write_bps_device", b->throttle_write_bps_device, b->throttle_write_bps_device_len, err) < 0
+      || throttle (dir, "blkio.throttle.read_iops_device", b->throttle_read_iops_device, b->throttle_read_iops_device_len, err) < 0
+      || throttle (dir, "blkio.throttle.write_iops_device", b->throttle_write_iops_device, b->throttle_write_iops_device_len, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+apply_hugetlb (const char *dir, const oci_resources *r, struct rt_error *err)
+{
+  size_t i;
+
+  for (i = 0; i < r->hugepage_limits_len; i++)
+    {
+      cleanup_free char *file = NULL;
+      if (asprintf (&file, "hugetlb.%s.limit_in_bytes", r->hugepage_limits[i]->page_size) < 0)
+        return rt_error_set (err, ENOMEM, "hugetlb");
+      W (file, "%llu", (unsigned long long) r->hugepage_limits[i]->limit);
+    }
+  return 0;
+}
+
+static int
+apply_network (const char *dir, const char *controllers, const oci_network *n, struct rt_error *err)
+{
+  size_t i;
+
+  if (has (controllers, "net_cls") && n->has_class_id)
+    W ("net_cls.classid", "%u", n->class_id);
+  if (has (controllers, "net_prio"))
+    for (i = 0; i < n->priorities_len; i++)
+      W ("net_prio.ifpriomap", "%s %u", n->priorities[i]->name, n->priorities[i]->priority);
+  return 0;
+}
+
+int
+rt_cgroup_rdma_apply (const char *dir, const oci_resources *r, struct rt_error *err)
+{
+  size_t i;
+
+  for (i = 0; i < r->rdma.len; i++)
+    {
+      const oci_rdma *d = r->rdma.values[i];
+      cleanup_free char *line = NULL;
+      int n;
+
+      if (d->has_hca_handles && d->has_hca_objects)
+        n = asprintf (&line, "%s hca_handle=%u hca_object=%u", r->rdma.keys[i], d->hca_handles, d->hca_objects);
+      else if (d->has_hca_handles)
+        n = asprintf (&line, "%s hca_handle=%u", r->rdma.keys[i], d->hca_handles);
+      else if (d->has_hca_objects)
+        n = asprintf (&line, "%s hca_object=%u", r->rdma.keys[i], d->hca_objects);
+      else
+        continue;
+      if (n < 0)
+        return rt_error_set (err, ENOMEM, "rdma");
+      if (rt_cgroup_write (dir, "rdma.max", line, err) < 0)
+        return -1;
+    }
+  return 0;
+}
+
+int
+rt_cgroup_v1_apply (const char *dir, const char *controllers, const oci_resources *r, struct rt_error *err)
+{
+  if (has (controllers, "memory") && r->memory && apply_memory (dir, r->memory, err) < 0)
+    return -1;
+  if (has (controllers, "cpu") && r->cpu && apply_cpu (dir, r->cpu, err) < 0)
+    return -1;
+  if (has (controllers, "cpuset") && r->cpu && apply_cpuset (dir, r->cpu, err) < 0)
+    return -1;
+  if (has (controllers, "pids") && r->pids)
+    {
+      if (r->pids->limit > 0)
+        W ("pids.max", "%lld", (long long) r->pids->limit);
+      else
+        W ("pids.max", "%s", "max");
+    }
+  if (has (controllers, "blkio") && r->block_io && apply_blkio (dir, r->block_io, err) < 0)
+    return -1;
+  if (has (controllers, "hugetlb") && apply_hugetlb (dir, r, err) < 0)
+    return -1;
+  if (r->network && apply_network (dir, controllers, r->network, err) < 0)
+    return -1;
+  if (has (controllers, "rdma") && rt_cgroup_rdma_apply (dir, r, err) < 0)
+    return -1;
+  if (has (controllers, "devices") && rt_cgroup_v1_devices (dir, r->devices, r->devices_len, err) < 0)
+    return -1;
+  return 0;
+}

@@ -1,0 +1,249 @@
+/* cgroup v2: one tree, v1-style values converted with the documented
+ * formulas (runc's and crun's): shares -> cpu.weight, blkio weight ->
+ * io.weight, swap (memory+swap) -> memory.swap.max (swap only). */
+#include "cgroups/cgroup.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+#define W(file, fmt, ...)                                                                          \
+  do                                                                                               \
+    {                                                                                              \
+      if (rt_cgroup_writef (dir, file, err, fmt, __VA_ARGS__) < 0)                                 \
+        return -1;                                                                                 \
+    }                                                                                              \
+  while (0)
+
+static bool
+has (const char *controllers, const char *name)
+{
+  size_t n = strlen (name);
+  const char *p = controllers;
+
+  while ((p = strstr (p, name)) != NULL)
+    {
+      if ((p == controllers || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' ' || p[n] == '\n'))
+        return true;
+      p += n;
+    }
+  return false;
+}
+
+/* Enable every available controller in the subtree_control of each
+ * ancestor of path (below the mount), so that the leaf gets them. */
+int
+rt_cgroup_v2_enable_controllers (const char *mount, const char *path, struct rt_error *err)
+{
+  cleanup_free char *cur = strdup (mount), *rel = strdup (path);
+  char *comp, *save = NULL;
+
+  if (cur == NULL || rel == NULL)
+    return rt_error_set (err, ENOMEM, "cgroup");
+  comp = strtok_r (rel, "/", &save);
+  while (comp != NULL)
+    {
+      cleanup_free char *ctrl_path = NULL, *avail = NULL;
+      char *next_comp = strtok_r (NULL, "/", &save), *tok, *tsave = NULL, *next;
+
+      if (asprintf (&ctrl_path, "%s/cgroup.controllers", cur) < 0)
+        return rt_error_set (err, ENOMEM, "cgroup");
+      if (rt_read_file (ctrl_path, &avail, NULL, NULL) == 0)
+        for (tok = strtok_r (avail, " \n", &tsave); tok; tok = strtok_r (NULL, " \n", &tsave))
+          {
+            /* best effort: a parent with processes of its own refuses (EBUSY) */
+            cleanup_free char *plus = NULL;
+            if (asprintf (&plus, "+%s", tok) >= 0)
+              rt_cgroup_write (cur, "cgroup.subtree_control", plus, NULL);
+          }
+      if (asprintf (&next, "%s/%s", cur, comp) < 0)
+        return rt_error_set (err, ENOMEM, "cgroup");
+      free (cur);
+      cur = next;
+      comp = next_comp;
+    }
+  return 0;
+}
+
+static int
+apply_memory (const char *dir, const oci_memory *m, struct rt_error *err)
+{
+  if (m->has_limit)
+    {
+      if (m->limit < 0)
+        W ("memory.max", "%s", "max");
+      else
+        W ("memory.max", "%lld", (long long) m->limit);
+    }
+  if (m->has_swap)
+    {
+      if (m->swap < 0)
+        W ("memory.swap.max", "%s", "max");
+      else if (!m->has_limit || m->limit < 0)
+        return rt_error_set (err, EINVAL, "memory.swap.max: a swap limit needs a memory limit on cgroup v2");
+      else if (m->swap < m->limit)
+        return rt_error_set (err, EINVAL, "memory.swap %lld: must be >= memory.limit %lld (it counts memory+swap)",
+                             (long long) m->swap, (long long) m->limit);
+      else
+        W ("memory.swap.max", "%lld", (long long) (m->swap - m->limit));
+    }
+  if (m->has_reservation)
+    {
+      if (m->reservation < 0)
+        W ("memory.low", "%s", "max");
+      else
+        W ("memory.low", "%lld", (long long) m->reservation);
+    }
+  if (m->has_swappiness)
+    return rt_error_set (err, ENOTSUP, "memory.swappiness %llu: cgroup v2 has no per-cgroup swappiness",
+                         (unsigned long long) m->swappiness);
+  if (m->has_disable_oom_killer && m->disable_oom_killer)
+    return rt_error_set (err, ENOTSUP, "memory.disableOOMKiller: cgroup v2 cannot disable the OOM killer");
+  return 0;
+}
+
+static int
+apply_cpu (const char *dir, const oci_cpu *c, struct rt_error *err)
+{
+  if (c->has_shares && c->shares != 0)
+    {
+      uint64_t s = c->shares < 2 ? 2 : (c->shares > 262144 ? 262144 : c->shares);
+      W ("cpu.weight", "%llu", (unsigned long long) (1 + ((s - 2) * 9999) / 262142));
+    }
+  if (c->has_quota || c->has_period)
+    {
+      uint64_t period = c->has_period && c->period ? c->period : 100000;
+      if (!c->has_quota || c->quota < 0)
+        W ("cpu.max", "max %llu", (unsigned long long) period);
+      else
+        W ("cpu.max", "%lld %llu", (long long) c->quota, (unsigned long long) period);
+    }
+  if (c->has_burst)
+    W ("cpu.max.burst", "%llu", (unsigned long long) c->burst);
+  if (c->has_idle)
+    W ("cpu.idle", "%lld", (long long) c->idle);
+  if (c->has_realtime_runtime || c->has_realtime_period)
+    return rt_error_set (err, ENOTSUP, "cpu.realtimeRuntime/realtimePeriod: not supported on cgroup v2");
+  return 0;
+}
+
+static int
+io_lines (const char *dir, const char *key, oci_throttle_device **d, size_t n, struct rt_error *err)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    W ("io.max", "%lld:%lld %s=%llu", (long long) d[i]->major, (long long) d[i]->minor, key,
+       (unsigned long long) d[i]->rate);
+  return 0;
+}
+
+static unsigned
+blkio_to_io_weight (unsigned w)
+{
+  return w == 0 ? 0 : 1 + (w - 10) * 9999 / 990;
+}
+
+static int
+apply_io (const char *dir, const oci_block_io *b, struct rt_error *err)
+{
+  bool bfq = access (dir, F_OK) == 0 && ({
+    cleanup_free char *p = NULL;
+    asprintf (&p, "%s/io.bfq.weight", dir) >= 0 && access (p, F_OK) == 0;
+  });
+  size_t i;
+
+  if (b->has_weight)
+    {
+      if (bfq)
+        W ("io.bfq.weight", "%u", b->weight);
+      else
+        W ("io.weight", "default %u", blkio_to_io_weight (b->weight));
+    }
+  if (b->has_leaf_weight)
+    return rt_error_set (err, ENOTSUP, "blockIO.leafWeight: not supported on cgroup v2");
+  for (i = 0; i < b->weight_device_len; i++)
+    if (b->weight_device[i]->has_weight)
+      {
+        if (bfq)
+          W ("io.bfq.weight", "%lld:%lld %u", (long long) b->weight_device[i]->major,
+             (long long) b->weight_device[i]->minor, b->weight_device[i]->weight);
+        else
+          W ("io.weight", "%lld:%lld %u", (long long) b->weight_device[i]->major,
+             (long long) b->weight_device[i]->minor, blkio_to_io_weight (b->weight_device[i]->weight));
+      }
+  if (io_lines (dir, "rbps", b->throttle_read_bps_device, b->throttle_read_bps_device_len, err) < 0
+      || io_lines (dir, "wbps", b->throttle_write_bps_device, b->throttle_write_bps_device_len, err) < 0
+      || io_lines (dir, "riops", b->throttle_read_iops_device, b->throttle_read_iops_device_len, err) < 0
+      || io_lines (dir, "wiops", b->throttle_write_iops_device, b->throttle_write_iops_device_len, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+apply_hugetlb (const char *dir, const oci_resources *r, struct rt_error *err)
+{
+  size_t i;
+
+  for (i = 0; i < r->hugepage_limits_len; i++)
+    {
+      cleanup_free char *file = NULL;
+      if (asprintf (&file, "hugetlb.%s.max", r->hugepage_limits[i]->page_size) < 0)
+        return rt_error_set (err, ENOMEM, "hugetlb");
+      W (file, "%llu", (unsigned long long) r->hugepage_limits[i]->limit);
+    }
+  return 0;
+}
+
+static int
+apply_unified (const char *dir, const oci_strmap *u, struct rt_error *err)
+{
+  size_t i;
+
+  for (i = 0; i < u->len; i++)
+    {
+      if (strchr (u->keys[i], '/') != NULL || u->keys[i][0] == '.')
+        return rt_error_set (err, EINVAL, "unified: invalid key `%s`", u->keys[i]);
+      W (u->keys[i], "%s", u->values[i]);
+    }
+  return 0;
+}
+
+int rt_cgroup_rdma_apply (const char *dir, const oci_resources *r, struct rt_error *err);
+
+/* On a hybrid host the cgroup2 mount has only some controllers: apply just
+ * what it serves (v1.c has the rest). */
+int
+rt_cgroup_v2_apply (const char *dir, const char *controllers, const oci_resources *r, struct rt_error *err)
+{
+  if (has (controllers, "memory") && r->memory && apply_memory (dir, r->memory, err) < 0)
+    return -1;
+  if (has (controllers, "cpu") && r->cpu && apply_cpu (dir, r->cpu, err) < 0)
+    return -1;
+  if (has (controllers, "cpuset") && r->cpu)
+    {
+      if (r->cpu->cpus && *r->cpu->cpus)
+        W ("cpuset.cpus", "%s", r->cpu->cpus);
+      if (r->cpu->mems && *r->cpu->mems)
+        W ("cpuset.mems", "%s", r->cpu->mems);
+    }
+  if (has (controllers, "pids") && r->pids)
+    {
+      if (r->pids->limit > 0)
+        W ("pids.max", "%lld", (long long) r->pids->limit);
+      else
+        W ("pids.max", "%s", "max");
+    }
+  if (has (controllers, "io") && r->block_io && apply_io (dir, r->block_io, err) < 0)
+    return -1;
+  if (has (controllers, "hugetlb") && apply_hugetlb (dir, r, err) < 0)
+    return -1;
+  if (has (controllers, "rdma") && rt_cgroup_rdma_apply (dir, r, err) < 0)
+    return -1;
+  return apply_unified (dir, &r->unified, err);
+}

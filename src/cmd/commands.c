@@ -1,0 +1,124 @@
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+
+const struct rt_command rt_commands[] = {
+  { "spec", cmd_spec, "[--bundle DIR]", "write a default config.json",
+    "  -b, --bundle DIR     where to write config.json (default: current directory)\n"
+    "      --rootless       accepted for runc compatibility (no effect)\n" },
+  { "create", cmd_create, "[options] ID", "create a container, waiting for `start`",
+    "  -b, --bundle DIR          bundle directory (default: current directory)\n"
+    "      --pid-file FILE       write the container's pid to FILE\n"
+    "      --console-socket SOCK send the terminal's master fd to this unix socket\n"
+    "      --preserve-fds N      pass N more fds (from fd 3) to the container\n"
+    "      --no-pivot            use MS_MOVE and chroot instead of pivot_root\n"
+    "      --no-new-keyring      accepted for runc compatibility\n" },
+  { "start", cmd_start, "ID", "start a created container", "" },
+  { "run", cmd_run, "[options] ID", "create and start a container",
+    "  -b, --bundle DIR          bundle directory (default: current directory)\n"
+    "  -d, --detach              do not wait for the container to exit\n"
+    "      --pid-file FILE       write the container's pid to FILE\n"
+    "      --console-socket SOCK send the terminal's master fd to this unix socket\n"
+    "      --preserve-fds N      pass N more fds (from fd 3) to the container\n"
+    "      --no-pivot            use MS_MOVE and chroot instead of pivot_root\n"
+    "      --keep                keep the container's state after it exits\n"
+    "      --no-new-keyring      accepted for runc compatibility\n" },
+  { "state", cmd_state, "ID", "print the OCI state of a container", "" },
+  { "kill", cmd_kill, "[--all] ID [SIGNAL]", "send a signal (default SIGTERM) to a container",
+    "  -a, --all   signal every process of the container\n" },
+  { "delete", cmd_delete, "[--force] ID...", "delete a stopped container",
+    "  -f, --force   kill the container first if it is still running\n" },
+  { "list", cmd_list, "[options]", "list containers",
+    "  -f, --format table|json   output format (default table)\n"
+    "  -q, --quiet               print only the ids\n" },
+  { "exec", cmd_exec, "[options] ID [COMMAND [ARG...]]", "run a process in a running container",
+    "  -p, --process FILE        the process, as OCI process JSON\n"
+    "  -d, --detach              do not wait for the process\n"
+    "      --pid-file FILE       write the process's pid to FILE\n"
+    "      --console-socket SOCK send the terminal's master fd to this unix socket\n"
+    "  -t, --tty                 allocate a terminal\n"
+    "      --cwd DIR             working directory\n"
+    "  -e, --env NAME=VALUE      set an environment variable (repeatable)\n"
+    "  -u, --user UID[:GID]      user and group\n"
+    "  -g, --additional-gids GID supplementary group (repeatable)\n"
+    "  -c, --cap CAP             add a capability (repeatable)\n"
+    "      --no-new-privs        set no_new_privs\n"
+    "      --apparmor PROFILE    AppArmor profile\n"
+    "      --process-label LABEL SELinux label\n"
+    "      --preserve-fds N      pass N more fds (from fd 3)\n"
+    "      --cgroup PATH         a sub-cgroup of the container to join\n" },
+  { "ps", cmd_ps, "[--format table|json] ID [-- PS-OPTIONS]", "list the processes of a container",
+    "  -f, --format table|json   output format (default table)\n" },
+  { "pause", cmd_pause, "ID", "freeze every process of a container", "" },
+  { "resume", cmd_resume, "ID", "thaw a paused container", "" },
+  { "update", cmd_update, "[options] ID", "change a container's resource limits",
+    "  -r, --resources FILE|-    LinuxResources JSON\n"
+    "      --memory BYTES, --memory-reservation BYTES, --memory-swap BYTES\n"
+    "      --kernel-memory BYTES, --kernel-memory-tcp BYTES\n"
+    "      --cpu-shares N, --cpu-quota N, --cpu-period N, --cpu-rt-runtime N, --cpu-rt-period N\n"
+    "      --cpuset-cpus LIST, --cpuset-mems LIST, --pids-limit N, --blkio-weight N\n"
+    "      --l3-cache-schema S, --mem-bw-schema S\n" },
+  { "events", cmd_events, "[--stats] [--interval DURATION] ID", "print container events and statistics",
+    "      --stats            print statistics once and exit\n"
+    "      --interval D       statistics interval (default 5s)\n" },
+  { "features", cmd_features, "", "print the features of this runtime as JSON", "" },
+  { "checkpoint", cmd_checkpoint, "[options] ID", "checkpoint a container (not supported)", "" },
+  { NULL, NULL, NULL, NULL, NULL },
+};
+
+const struct rt_command *
+rt_command_find (const char *name)
+{
+  const struct rt_command *c;
+
+  for (c = rt_commands; c->name != NULL; c++)
+    if (strcmp (c->name, name) == 0)
+      return c;
+  return NULL;
+}
+
+void
+rt_command_usage (const struct rt_command *c, FILE *out)
+{
+  fprintf (out, "Usage: rt [global options] %s %s\n\n%s.\n", c->name, c->args, c->summary);
+  if (c->options[0] != '\0')
+    fprintf (out, "\nOptions:\n%s", c->options);
+  fprintf (out, "  -h, --help   print this help\n");
+}
+
+int
+rt_cmd_getopt (const struct rt_command *c, int argc, char **argv, const char *shortopts,
+               const struct option *longopts,
+               int (*on_opt) (void *data, int opt, const char *arg, struct rt_error *err), void *data,
+               struct rt_error *err)
+{
+  int opt;
+
+  opterr = 0;
+  optind = 0;
+  while ((opt = getopt_long (argc, argv, shortopts, longopts, NULL)) != -1)
+    {
+      if (opt == 'h')
+        {
+          rt_command_usage (c, stdout);
+          return -2;
+        }
+      if (opt == '?' || opt == ':')
+        return rt_error_set (err, 0, "%s: unknown or incomplete option `%s` (see rt %s --help)", c->name,
+                             argv[optind - 1], c->name);
+      if (on_opt == NULL || on_opt (data, opt, optarg, err) < 0)
+        return on_opt == NULL ? rt_error_set (err, 0, "%s: unexpected option", c->name) : -1;
+    }
+  return optind;
+}
+
+int
+rt_cmd_need_args (const struct rt_command *c, int argc, int first, int n, struct rt_error *err)
+{
+  if (argc - first < n)
+    return rt_error_set (err, 0, "%s: expected %d argument%s (usage: rt %s %s)", c->name, n, n == 1 ? "" : "s",
+                         c->name, c->args);
+  return 0;
+}

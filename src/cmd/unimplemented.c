@@ -1,0 +1,19 @@
+/* Commands still to come: each says so plainly instead of pretending. */
+#include "cmd/cmd.h"
+
+#define NOT_YET(name)                                                                              \
+  RT_CMD (name)                                                                                    \
+  {                                                                                                \
+    return rt_error_set (err, 0, #name ": not implemented yet");                                   \
+  }
+
+NOT_YET (exec)
+NOT_YET (ps)
+NOT_YET (update)
+NOT_YET (events)
+NOT_YET (features)
+
+RT_CMD (checkpoint)
+{
+  return rt_error_set (err, 0, "checkpoint: rt does not support checkpoint/restore (no CRIU support)");
+}

@@ -1,0 +1,69 @@
+/* The container lifecycle on the host side. */
+#ifndef RT_CONTAINER_H
+#define RT_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "context.h"
+#include "linux/namespaces.h"
+#include "linux/seccomp.h"
+#include "ocispec.h"
+#include "util/error.h"
+
+struct rt_create_opts
+{
+  const char *id;
+  const char *bundle;
+  const char *pid_file;
+  const char *console_socket;
+  int preserve_fds;
+  bool no_pivot;
+  bool run; /* create for `run`: the child waits on the sync socket, not the fifo */
+};
+
+/* What create hands back to `run`. */
+struct rt_created
+{
+  pid_t pid;
+  int sync_fd; /* run only: send RT_SYNC_START, then EOF means exec'd */
+  oci_config *cfg;
+};
+
+/* Everything the child needs, prepared by the parent before the clone. */
+struct rt_init_args
+{
+  const struct rt_context *ctx;
+  const struct rt_create_opts *opts;
+  const oci_config *cfg;
+  const char *rootfs;
+  const char *bundle;
+  struct rt_namespaces ns;
+  int sync_fd;
+  int fifo_fd;  /* O_PATH of exec.fifo, -1 for run */
+  int console_fd;
+  char **cgroup_dirs;
+  size_t cgroup_dirs_len;
+  bool new_cgroupns; /* unshared by the child once it sits in its cgroups */
+  const struct rt_seccomp *seccomp;
+};
+
+__attribute__ ((noreturn)) void rt_init_main (struct rt_init_args *a);
+
+int rt_container_create (struct rt_context *ctx, const struct rt_create_opts *o, struct rt_created *out,
+                         struct rt_error *err);
+int rt_container_start (struct rt_context *ctx, const char *id, struct rt_error *err);
+int rt_container_delete (struct rt_context *ctx, const char *id, bool force, struct rt_error *err);
+int rt_container_kill (struct rt_context *ctx, const char *id, int sig, bool all, struct rt_error *err);
+
+/* State JSON for hooks. */
+char *rt_container_state_json (const char *id, const char *status, pid_t pid, const char *bundle,
+                               const oci_strmap *annotations);
+
+/* Semantic checks beyond the parser: they name the JSON path too. */
+int rt_config_validate (const oci_config *cfg, struct rt_error *err);
+
+/* Write a pid file atomically, resolved to an absolute path. */
+int rt_write_pid_file (const char *path, pid_t pid, struct rt_error *err);
+
+#endif

@@ -1,0 +1,336 @@
+/* create: the parent side. The state directory comes first (so that
+ * `delete --force` can undo whatever follows, even if rt dies), then the
+ * cgroup, one clone3 into the namespaces and the cgroup, and the steps the
+ * child reports over the sync socket. Any failure undoes everything. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroups/cgroup.h"
+#include "cgroups/devices.h"
+#include "container/container.h"
+#include "container/hooks.h"
+#include "container/state.h"
+#include "container/sync.h"
+#include "linux/caps.h"
+#include "linux/idmap.h"
+#include "linux/process.h"
+#include "linux/terminal.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+/* What a create holds until it has succeeded or been undone. */
+struct creation
+{
+  const struct rt_context *ctx;
+  const struct rt_create_opts *o;
+  oci_config *cfg;
+  char *config_raw;
+  size_t config_len;
+  char *bundle;
+  char *rootfs;
+  int dirfd;
+  bool dir_made;
+  struct rt_cgroup cg;
+  struct rt_namespaces ns;
+  struct rt_seccomp seccomp;
+  struct rt_state state;
+  int sync[2];
+  int fifo_fd;
+  int console_fd;
+  pid_t pid;
+};
+
+static int
+load_config (struct creation *c, struct rt_error *err)
+{
+  cleanup_free char *path = NULL;
+  char *perr = NULL;
+  struct stat st;
+
+  c->bundle = rt_abspath (c->o->bundle ? c->o->bundle : ".");
+  if (c->bundle == NULL || asprintf (&path, "%s/config.json", c->bundle) < 0)
+    return rt_error_set (err, ENOMEM, "bundle");
+  if (rt_read_file (path, &c->config_raw, &c->config_len, err) < 0)
+    return rt_error_prefix (err, "bundle `%s`", c->bundle);
+  c->cfg = oci_config_parse (c->config_raw, c->config_len, "config.json", &perr);
+  if (c->cfg == NULL)
+    return rt_error_take (err, 0, perr);
+  if (rt_config_validate (c->cfg, err) < 0)
+    return rt_error_prefix (err, "config.json");
+  if (c->cfg->root->path[0] == '/')
+    c->rootfs = strdup (c->cfg->root->path);
+  else if (asprintf (&c->rootfs, "%s/%s", c->bundle, c->cfg->root->path) < 0)
+    c->rootfs = NULL;
+  if (c->rootfs == NULL)
+    return rt_error_set (err, ENOMEM, "rootfs");
+  if (stat (c->rootfs, &st) < 0)
+    return rt_error_set (err, errno, "config.json: .root.path: `%s`", c->rootfs);
+  if (!S_ISDIR (st.st_mode))
+    return rt_error_set (err, ENOTDIR, "config.json: .root.path: `%s`", c->rootfs);
+  return 0;
+}
+
+static char *
+now_rfc3339 (void)
+{
+  struct timespec ts;
+  struct tm tm;
+  char buf[64], *r = NULL;
+
+  clock_gettime (CLOCK_REALTIME, &ts);
+  gmtime_r (&ts.tv_sec, &tm);
+  strftime (buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return asprintf (&r, "%s.%09ldZ", buf, ts.tv_nsec) < 0 ? NULL : r;
+}
+
+static int
+make_state_dir (struct creation *c, struct rt_error *err)
+{
+  size_t i;
+
+  c->dirfd = rt_state_dir_create (c->ctx->root, c->o->id, err);
+  if (c->dirfd < 0)
+    return -1;
+  c->dir_made = true;
+  c->state.id = strdup (c->o->id);
+  c->state.bundle = strdup (c->bundle);
+  c->state.rootfs = strdup (c->rootfs);
+  c->state.created = now_rfc3339 ();
+  c->state.creating = true;
+  for (i = 0; i < c->cfg->annotations.len; i++)
+    oci_strmap_set (&c->state.annotations, c->cfg->annotations.keys[i], c->cfg->annotations.values[i]);
+  if (rt_state_write (c->dirfd, &c->state, err) < 0)
+    return -1;
+  return rt_write_file_atomic_at (c->dirfd, RT_CONFIG_FILE, c->config_raw, c->config_len, 0600, err);
+}
+
+static int
+make_cgroup (struct creation *c, struct rt_error *err)
+{
+  const oci_linux *l = c->cfg->linux;
+  oci_resources none = { 0 }, res = l && l->resources ? *l->resources : none;
+  struct rt_device_rules rules;
+  size_t i;
+  int r;
+
+  if (c->ctx->cgroup_manager == RT_CGROUP_DISABLED)
+    return 0;
+  if (c->ctx->cgroup_manager == RT_CGROUP_SYSTEMD)
+    return rt_error_set (err, ENOTSUP, "--systemd-cgroup: systemd is not running on this host; use --cgroup-manager=cgroupfs");
+  if (rt_device_rules_build (c->cfg, &rules, err) < 0)
+    return -1;
+  res.devices = rules.rules;
+  res.devices_len = rules.len;
+  r = rt_cgroup_create (l ? l->cgroups_path : NULL, c->o->id, &res, &c->cg, err);
+  rt_device_rules_free (&rules);
+  if (r < 0)
+    return -1;
+  for (i = 0; i < c->cg.len; i++)
+    oci_strv_append (&c->state.cgroup_dirs, &c->state.cgroup_dirs_len, c->cg.dirs[i]);
+  /* from now on `delete --force` knows the cgroups to remove */
+  return rt_state_write (c->dirfd, &c->state, err);
+}
+
+static int
+prepare_channels (struct creation *c, struct rt_error *err)
+{
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sync) < 0)
+    return rt_error_set (err, errno, "sync socket");
+  if (!c->o->run)
+    {
+      if (mkfifoat (c->dirfd, RT_FIFO_FILE, 0600) < 0)
+        return rt_error_set (err, errno, "create the exec fifo");
+      c->fifo_fd = openat (c->dirfd, RT_FIFO_FILE, O_PATH | O_CLOEXEC);
+      if (c->fifo_fd < 0)
+        return rt_error_set (err, errno, "open the exec fifo");
+    }
+  if (c->o->console_socket)
+    {
+      c->console_fd = rt_console_socket_connect (c->o->console_socket, err);
+      if (c->console_fd < 0)
+        return -1;
+    }
+  else if (c->cfg->process->terminal)
+    return rt_error_set (err, 0, ".process.terminal: a terminal needs --console-socket");
+  return 0;
+}
+
+static pid_t
+clone_child (unsigned long flags, int cgroup_fd, bool *into_cgroup)
+{
+  struct clone_args ca = { .flags = flags, .exit_signal = SIGCHLD };
+  long pid;
+
+  if (cgroup_fd >= 0)
+    {
+      ca.flags |= CLONE_INTO_CGROUP;
+      ca.cgroup = (unsigned) cgroup_fd;
+      pid = syscall (SYS_clone3, &ca, sizeof ca);
+      if (pid >= 0)
+        {
+          *into_cgroup = true;
+          return (pid_t) pid;
+        }
+      ca.flags &= ~(unsigned long) CLONE_INTO_CGROUP;
+    }
+  *into_cgroup = false;
+  pid = syscall (SYS_clone3, &ca, sizeof ca);
+  return (pid_t) pid;
+}
+
+static int
+spawn (struct creation *c, struct rt_error *err)
+{
+  struct rt_init_args a = {
+    .ctx = c->ctx, .opts = c->o, .cfg = c->cfg, .rootfs = c->rootfs, .bundle = c->bundle, .ns = c->ns,
+    .sync_fd = c->sync[1], .fifo_fd = c->fifo_fd, .console_fd = c->console_fd, .cgroup_dirs = c->cg.dirs,
+    .cgroup_dirs_len = c->cg.len, .seccomp = &c->seccomp,
+  };
+  unsigned long flags = c->ns.clone_flags;
+  struct rt_ns_restore saved;
+  bool into_cgroup = false;
+
+  /* a cgroup namespace made at clone time would be rooted where rt sits
+   * in the v1 hierarchies: the child unshares it once inside its cgroups */
+  a.new_cgroupns = (flags & CLONE_NEWCGROUP) != 0;
+  flags &= ~(unsigned long) CLONE_NEWCGROUP;
+  if (rt_ns_for_children (c->cfg, &c->ns, &flags, &saved, err) < 0)
+    return -1;
+  fflush (NULL);
+  c->pid = clone_child (flags, c->cg.clone_fd, &into_cgroup);
+  if (c->pid == 0)
+    {
+      close (c->sync[0]);
+      rt_init_main (&a);
+    }
+  rt_ns_restore (&saved);
+  if (c->pid < 0)
+    return rt_error_set (err, errno, "clone the container process");
+  close (c->sync[1]);
+  c->sync[1] = -1;
+  if (c->cg.len > 0 && rt_cgroup_enter (c->cg.dirs, c->cg.len, c->pid, into_cgroup, err) < 0)
+    return -1;
+  if (rt_idmap_write (c->pid, c->cfg, &c->ns, err) < 0)
+    return -1;
+  if (rt_oom_score_adj_write (c->pid, c->cfg->process, err) < 0)
+    return -1;
+  return rt_sync_send (c->sync[0], RT_SYNC_GO, 0, NULL, err);
+}
+
+static int
+run_create_hooks (struct creation *c, struct rt_error *err)
+{
+  const oci_hooks *h = c->cfg->hooks;
+  cleanup_free char *state = NULL;
+
+  if (rt_sync_expect (c->sync[0], RT_SYNC_HOOKS, NULL, err) < 0)
+    return -1;
+  state = rt_container_state_json (c->o->id, "creating", c->pid, c->bundle, &c->cfg->annotations);
+  if (state == NULL)
+    return rt_error_set (err, ENOMEM, "state");
+  if (h && (rt_hooks_run (h->prestart, h->prestart_len, "prestart", state, err) < 0
+            || rt_hooks_run (h->create_runtime, h->create_runtime_len, "createRuntime", state, err) < 0))
+    return -1;
+  return rt_sync_send (c->sync[0], RT_SYNC_HOOKS_DONE, 0, state, err);
+}
+
+static int
+finish (struct creation *c, struct rt_error *err)
+{
+  if (rt_sync_expect (c->sync[0], RT_SYNC_READY, NULL, err) < 0)
+    return -1;
+  c->state.pid = c->pid;
+  c->state.start_time = rt_proc_start_time (c->pid);
+  c->state.creating = false;
+  if (rt_state_write (c->dirfd, &c->state, err) < 0)
+    return -1;
+  if (c->o->pid_file && rt_write_pid_file (c->o->pid_file, c->pid, err) < 0)
+    return -1;
+  return 0;
+}
+
+static void
+undo (struct creation *c)
+{
+  if (c->pid > 0)
+    {
+      kill (c->pid, SIGKILL);
+      waitpid (c->pid, NULL, 0);
+    }
+  if (c->cg.len > 0)
+    rt_cgroup_destroy (c->cg.dirs, c->cg.len, NULL);
+  if (c->dir_made)
+    rt_state_dir_remove (c->ctx->root, c->o->id, NULL);
+}
+
+static void
+release (struct creation *c)
+{
+  int i;
+
+  for (i = 0; i < 2; i++)
+    if (c->sync[i] >= 0)
+      close (c->sync[i]);
+  if (c->fifo_fd >= 0)
+    close (c->fifo_fd);
+  if (c->console_fd >= 0)
+    close (c->console_fd);
+  if (c->dirfd >= 0)
+    close (c->dirfd);
+  rt_namespaces_close (&c->ns);
+  rt_cgroup_release (&c->cg);
+  rt_seccomp_free (&c->seccomp);
+  rt_state_free (&c->state);
+  free (c->config_raw);
+  free (c->bundle);
+  free (c->rootfs);
+}
+
+int
+rt_container_create (struct rt_context *ctx, const struct rt_create_opts *o, struct rt_created *out,
+                     struct rt_error *err)
+{
+  struct creation c = { .ctx = ctx, .o = o, .dirfd = -1, .sync = { -1, -1 }, .fifo_fd = -1, .console_fd = -1 };
+  int ret = -1;
+
+  c.cg.clone_fd = -1;
+  for (int i = 0; i < RT_NS_COUNT; i++)
+    c.ns.join_fd[i] = -1;
+  if (rt_state_check_id (o->id, err) < 0 || load_config (&c, err) < 0)
+    goto out;
+  if (rt_namespaces_prepare (c.cfg->linux, &c.ns, err) < 0 || rt_caps_check (c.cfg->process->capabilities, err) < 0
+      || (c.cfg->linux && rt_seccomp_compile (c.cfg->linux->seccomp, &c.seccomp, err) < 0))
+    {
+      rt_error_prefix (err, "config.json");
+      goto out;
+    }
+  if (make_state_dir (&c, err) < 0 || make_cgroup (&c, err) < 0 || prepare_channels (&c, err) < 0
+      || spawn (&c, err) < 0 || run_create_hooks (&c, err) < 0 || finish (&c, err) < 0)
+    goto out_ctx;
+  ret = 0;
+  out->pid = c.pid;
+  out->sync_fd = o->run ? rt_steal_fd (&c.sync[0]) : -1;
+  out->cfg = rt_steal_ptr (&c.cfg);
+  goto out;
+out_ctx:
+  rt_error_prefix (err, "create `%s`", o->id);
+out:
+  if (ret < 0)
+    undo (&c);
+  release (&c);
+  oci_config_free (c.cfg);
+  return ret;
+}

@@ -1,0 +1,12 @@
+/* OCI hooks: each runs with the state on its stdin, within its timeout. */
+#ifndef RT_HOOKS_H
+#define RT_HOOKS_H
+
+#include "ocispec.h"
+#include "util/error.h"
+
+/* Runs hooks in order; stops at the first failure. `kind` names them in
+ * errors ("createRuntime"). */
+int rt_hooks_run (oci_hook *const *hooks, size_t n, const char *kind, const char *state_json, struct rt_error *err);
+
+#endif

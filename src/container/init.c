@@ -1,0 +1,180 @@
+/* The child, between clone and exec: it runs in the new namespaces,
+ * builds the root filesystem, reports to the parent over the sync socket,
+ * waits for `start`, then becomes the container's process. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "container/container.h"
+#include "container/hooks.h"
+#include "container/sync.h"
+#include "linux/caps.h"
+#include "linux/netlink.h"
+#include "linux/process.h"
+#include "linux/rootfs.h"
+#include "linux/seccomp.h"
+#include "linux/terminal.h"
+#include "util/cleanup.h"
+
+static int
+setup_root (struct rt_init_args *a, struct rt_error *err)
+{
+  struct rt_mount_ctx mc = {
+    .rootfd = -1,
+    .bundle = a->bundle,
+    .new_cgroupns = a->new_cgroupns || rt_namespaces_has (&a->ns, "cgroup"),
+    .new_userns = rt_namespaces_new (&a->ns, "user"),
+    .cgroup_dirs = a->cgroup_dirs,
+    .cgroup_dirs_len = a->cgroup_dirs_len,
+  };
+  int ret = rt_rootfs_prepare (a->cfg, a->rootfs, &mc, err);
+
+  if (mc.rootfd >= 0)
+    close (mc.rootfd);
+  return ret;
+}
+
+/* The createRuntime hooks run in the parent while the child waits here;
+ * the parent answers with the state that the createContainer hooks get. */
+static int
+hooks_point (struct rt_init_args *a, char **state, struct rt_error *err)
+{
+  const oci_hooks *h = a->cfg->hooks;
+
+  if (rt_sync_send (a->sync_fd, RT_SYNC_HOOKS, 0, NULL, err) < 0
+      || rt_sync_expect (a->sync_fd, RT_SYNC_HOOKS_DONE, state, err) < 0)
+    return -1;
+  if (h && rt_hooks_run (h->create_container, h->create_container_len, "createContainer", *state, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+setup_container (struct rt_init_args *a, char **state, char **exe, struct rt_error *err)
+{
+  const oci_config *cfg = a->cfg;
+  bool mount_ns = rt_namespaces_has (&a->ns, "mount");
+
+  if (rt_namespaces_join (&a->ns, err) < 0)
+    return -1;
+  if (rt_namespaces_new (&a->ns, "user") && (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
+    return rt_error_set (err, errno, "become root in the user namespace");
+  if (a->new_cgroupns && unshare (CLONE_NEWCGROUP) < 0)
+    return rt_error_set (err, errno, "create the cgroup namespace");
+  if (mount_ns && setup_root (a, err) < 0)
+    return -1;
+  if (hooks_point (a, state, err) < 0)
+    return -1;
+  if (mount_ns ? rt_rootfs_pivot (a->rootfs, a->opts->no_pivot, err) < 0
+               : (chroot (a->rootfs) < 0 || chdir ("/") < 0) && rt_error_set (err, errno, "chroot into the rootfs") < 0)
+    return -1;
+  if (mount_ns && rt_rootfs_finish (cfg, err) < 0)
+    return -1;
+  if (rt_hostname_apply (cfg, rt_namespaces_new (&a->ns, "uts"), err) < 0 || rt_sysctl_apply (cfg, err) < 0)
+    return -1;
+  if (rt_namespaces_new (&a->ns, "network") && rt_netlink_link_up ("lo", err) < 0)
+    return -1;
+  if (cfg->process->terminal && rt_terminal_setup (a->console_fd, cfg->process, err) < 0)
+    return -1;
+  if (rt_cwd_apply (cfg->process, err) < 0 || rt_exec_lookup (cfg->process, exe, err) < 0)
+    return -1;
+  return 0;
+}
+
+/* The last steps, as the container's user: nothing may fail silently. */
+static int
+become_process (struct rt_init_args *a, const char *state, struct rt_error *err)
+{
+  const oci_config *cfg = a->cfg;
+  const oci_process *p = cfg->process;
+  const oci_hooks *h = cfg->hooks;
+
+  if (h && rt_hooks_run (h->start_container, h->start_container_len, "startContainer", state, err) < 0)
+    return -1;
+  if (setsid () < 0 && errno != EPERM)
+    return rt_error_set (err, errno, "setsid");
+  if (p->terminal && rt_terminal_make_controlling (err) < 0)
+    return -1;
+  if (rt_rlimits_apply (p, err) < 0 || rt_fds_close_on_exec (a->opts->preserve_fds, err) < 0)
+    return -1;
+  /* without no_new_privs the filter needs CAP_SYS_ADMIN: load it while we
+   * still have it; with no_new_privs, as late as possible */
+  if (!p->no_new_privileges && rt_seccomp_load (a->seccomp, err) < 0)
+    return -1;
+  if (rt_caps_drop_bounding (p->capabilities, err) < 0 || rt_user_apply (p, err) < 0
+      || rt_caps_apply (p->capabilities, err) < 0 || rt_cwd_apply (p, err) < 0)
+    return -1;
+  if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return rt_error_set (err, errno, "set no_new_privs");
+  return p->no_new_privileges ? rt_seccomp_load (a->seccomp, err) : 0;
+}
+
+/* After `start` the parent is gone: errors go to whoever reads `channel`
+ * (start's end of exec.fifo, or run's sync socket). */
+static __attribute__ ((noreturn)) void
+fail_to (const struct rt_init_args *a, int channel, const struct rt_error *err)
+{
+  const char *msg = err->msg ? err->msg : "unknown error";
+
+  if (a->opts->run)
+    rt_sync_fail (channel, err);
+  if (write (channel, msg, strlen (msg)) < 0)
+    _exit (EXIT_FAILURE);
+  _exit (EXIT_FAILURE);
+}
+
+static int
+wait_for_start (struct rt_init_args *a, struct rt_error *err)
+{
+  cleanup_free char *path = NULL;
+  int fd;
+
+  if (a->opts->run)
+    {
+      if (rt_sync_expect (a->sync_fd, RT_SYNC_START, NULL, err) < 0)
+        return -1;
+      return a->sync_fd;
+    }
+  /* blocks until `rt start` opens the other end */
+  if (asprintf (&path, "/proc/self/fd/%d", a->fifo_fd) < 0)
+    return rt_error_set (err, ENOMEM, "exec fifo");
+  fd = open (path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return rt_error_set (err, errno, "open the exec fifo");
+  close (a->fifo_fd);
+  return fd;
+}
+
+void
+rt_init_main (struct rt_init_args *a)
+{
+  struct rt_error err = RT_ERROR_INIT;
+  cleanup_free char *state = NULL, *exe = NULL;
+  int channel;
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (rt_sync_expect (a->sync_fd, RT_SYNC_GO, NULL, &err) < 0)
+    _exit (EXIT_FAILURE);
+  if (setup_container (a, &state, &exe, &err) < 0)
+    rt_sync_fail (a->sync_fd, &err);
+  if (rt_sync_send (a->sync_fd, RT_SYNC_READY, 0, NULL, &err) < 0)
+    _exit (EXIT_FAILURE);
+  if (!a->opts->run)
+    close (a->sync_fd);
+  channel = wait_for_start (a, &err);
+  if (channel < 0)
+    _exit (EXIT_FAILURE);
+  /* `create` has returned: the parent's death must not kill us now */
+  prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
+  if (become_process (a, state, &err) < 0)
+    fail_to (a, channel, &err);
+  execve (exe, a->cfg->process->args, a->cfg->process->env_len ? a->cfg->process->env : (char *[]){ NULL });
+  rt_error_set (&err, errno, "exec `%s`", exe);
+  fail_to (a, channel, &err);
+}

@@ -1,0 +1,269 @@
+/* start, kill and delete, and the helpers they share with create. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroups/cgroup.h"
+#include "container/container.h"
+#include "container/hooks.h"
+#include "container/state.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+char *
+rt_container_state_json (const char *id, const char *status, pid_t pid, const char *bundle,
+                         const oci_strmap *annotations)
+{
+  oci_state s = { .oci_version = (char *) OCI_SPEC_VERSION, .id = (char *) id, .status = (char *) status,
+                  .pid = pid, .bundle = (char *) bundle };
+  char *perr = NULL, *json;
+
+  if (annotations)
+    s.annotations = *annotations;
+  json = oci_state_emit (&s, false, &perr);
+  free (perr);
+  return json;
+}
+
+int
+rt_write_pid_file (const char *path, pid_t pid, struct rt_error *err)
+{
+  cleanup_free char *abs = rt_abspath (path), *dir = NULL, *data = NULL;
+  cleanup_close int dirfd = -1;
+  char *slash;
+
+  if (abs == NULL || (dir = strdup (abs)) == NULL || asprintf (&data, "%d", pid) < 0)
+    return rt_error_set (err, ENOMEM, "pid file");
+  slash = strrchr (dir, '/');
+  *slash = '\0';
+  dirfd = open (*dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd < 0)
+    return rt_error_set (err, errno, "pid file `%s`", abs);
+  if (rt_write_file_atomic_at (dirfd, slash + 1, data, strlen (data), 0644, err) < 0)
+    return rt_error_prefix (err, "pid file");
+  return 0;
+}
+
+/* Load the stored config (for hooks after create). NULL when unreadable. */
+static oci_config *
+stored_config (int dirfd)
+{
+  cleanup_free char *data = NULL;
+  char *perr = NULL;
+  size_t len;
+  oci_config *c;
+
+  if (rt_read_file_at (dirfd, RT_CONFIG_FILE, &data, &len, NULL) < 0)
+    return NULL;
+  c = oci_config_parse (data, len, "config.json", &perr);
+  free (perr);
+  return c;
+}
+
+static void
+run_hooks_warn (oci_hook *const *hooks, size_t n, const char *kind, const struct rt_state *s, const char *status)
+{
+  struct rt_error err = RT_ERROR_INIT;
+  cleanup_free char *json = NULL;
+
+  if (n == 0)
+    return;
+  json = rt_container_state_json (s->id, status, s->pid, s->bundle, &s->annotations);
+  if (json && rt_hooks_run (hooks, n, kind, json, &err) < 0)
+    rt_log_warning ("%s", err.msg);
+  rt_error_clear (&err);
+}
+
+/* Wait for start's read end: EOF means the process was exec'd; text means
+ * the child failed after create and tells why. */
+static int
+read_start_result (int fd, const struct rt_state *s, struct rt_error *err)
+{
+  cleanup_free char *msg = NULL;
+  size_t len = 0, cap = 0;
+
+  for (;;)
+    {
+      struct pollfd p = { fd, POLLIN, 0 };
+      int r = poll (&p, 1, 100);
+      char buf[4096];
+      ssize_t n;
+
+      if (r < 0 && errno != EINTR)
+        return rt_error_set (err, errno, "start: poll");
+      if (r <= 0)
+        {
+          if (!rt_state_process_alive (s))
+            return rt_error_set (err, 0, "start: the container process exited");
+          continue;
+        }
+      n = read (fd, buf, sizeof buf);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        continue;
+      if (n <= 0)
+        break;
+      if (len + (size_t) n + 1 > cap)
+        {
+          char *nm = realloc (msg, cap = (len + (size_t) n + 1) * 2);
+          if (nm == NULL)
+            return rt_error_set (err, ENOMEM, "start");
+          msg = nm;
+        }
+      memcpy (msg + len, buf, (size_t) n);
+      len += (size_t) n;
+      msg[len] = '\0';
+    }
+  if (len > 0)
+    return rt_error_set (err, 0, "%s", msg);
+  return 0;
+}
+
+int
+rt_container_start (struct rt_context *ctx, const char *id, struct rt_error *err)
+{
+  cleanup_close int dirfd = rt_state_dir_open (ctx->root, id, true, err);
+  cleanup_close int fifo = -1;
+  struct rt_state s;
+  const char *status;
+  oci_config *cfg;
+  int ret;
+
+  if (dirfd < 0 || rt_state_read (dirfd, &s, err) < 0)
+    return -1;
+  status = rt_state_status (dirfd, &s);
+  if (strcmp (status, "created") != 0)
+    {
+      rt_state_free (&s);
+      return rt_error_set (err, 0, "cannot start container `%s`: it is %s, not created", id, status);
+    }
+  fifo = openat (dirfd, RT_FIFO_FILE, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fifo < 0)
+    {
+      rt_state_free (&s);
+      return rt_error_set (err, errno, "start `%s`: open the exec fifo", id);
+    }
+  unlinkat (dirfd, RT_FIFO_FILE, 0);
+  ret = read_start_result (fifo, &s, err);
+  if (ret == 0 && (cfg = stored_config (dirfd)) != NULL)
+    {
+      if (cfg->hooks)
+        run_hooks_warn (cfg->hooks->poststart, cfg->hooks->poststart_len, "poststart", &s, "running");
+      oci_config_free (cfg);
+    }
+  rt_state_free (&s);
+  return ret < 0 ? rt_error_prefix (err, "start `%s`", id) : 0;
+}
+
+static int
+wait_gone (const struct rt_state *s, int timeout_ms)
+{
+  int pidfd = (int) syscall (SYS_pidfd_open, s->pid, 0);
+  int waited = 0;
+
+  if (pidfd >= 0)
+    {
+      struct pollfd p = { pidfd, POLLIN, 0 };
+      poll (&p, 1, timeout_ms);
+      close (pidfd);
+    }
+  /* a zombie still counts as alive for pidfd: check /proc as well */
+  while (rt_state_process_alive (s) && waited < timeout_ms)
+    {
+      usleep (1000);
+      waited++;
+    }
+  return rt_state_process_alive (s) ? -1 : 0;
+}
+
+int
+rt_container_kill (struct rt_context *ctx, const char *id, int sig, bool all, struct rt_error *err)
+{
+  cleanup_close int dirfd = rt_state_dir_open (ctx->root, id, false, err);
+  struct rt_state s;
+  const char *status;
+  int ret = 0;
+
+  if (dirfd < 0 || rt_state_read (dirfd, &s, err) < 0)
+    return -1;
+  status = rt_state_status (dirfd, &s);
+  if (all && s.cgroup_dirs_len > 0)
+    {
+      ret = rt_cgroup_signal_all (s.cgroup_dirs, s.cgroup_dirs_len, sig, err);
+      if (ret == 0 && strcmp (status, "paused") == 0 && sig == SIGKILL)
+        ret = rt_cgroup_freeze (s.cgroup_dirs, s.cgroup_dirs_len, false, err);
+    }
+  else if (strcmp (status, "stopped") == 0 || strcmp (status, "creating") == 0)
+    ret = rt_error_set (err, 0, "container `%s` is not running", id);
+  else if (kill (s.pid, sig) < 0)
+    ret = rt_error_set (err, errno, "kill container `%s`", id);
+  rt_state_free (&s);
+  return ret;
+}
+
+int
+rt_container_delete (struct rt_context *ctx, const char *id, bool force, struct rt_error *err)
+{
+  cleanup_close int dirfd = rt_state_dir_open (ctx->root, id, true, err);
+  struct rt_state s;
+  const char *status;
+  oci_config *cfg;
+  int ret = -1;
+
+  if (dirfd < 0)
+    {
+      if (force && err->errnum == ENOENT)
+        {
+          rt_error_clear (err);
+          return 0;
+        }
+      return -1;
+    }
+  if (rt_state_read (dirfd, &s, err) < 0)
+    {
+      /* a create killed before its first state write: nothing else exists */
+      if (force)
+        {
+          rt_error_clear (err);
+          return rt_state_dir_remove (ctx->root, id, err);
+        }
+      return -1;
+    }
+  status = rt_state_status (dirfd, &s);
+  if (strcmp (status, "stopped") != 0)
+    {
+      if (!force && strcmp (status, "creating") != 0)
+        {
+          rt_error_set (err, 0, "cannot delete container `%s` that is not stopped: %s", id, status);
+          goto out;
+        }
+      if (s.cgroup_dirs_len > 0 && strcmp (status, "paused") == 0)
+        rt_cgroup_freeze (s.cgroup_dirs, s.cgroup_dirs_len, false, NULL);
+      if (s.pid > 0)
+        kill (s.pid, SIGKILL);
+      if (s.pid > 0 && wait_gone (&s, 5000) < 0)
+        {
+          rt_error_set (err, 0, "delete `%s`: the container process does not exit", id);
+          goto out;
+        }
+    }
+  if ((cfg = stored_config (dirfd)) != NULL)
+    {
+      if (cfg->hooks)
+        run_hooks_warn (cfg->hooks->poststop, cfg->hooks->poststop_len, "poststop", &s, "stopped");
+      oci_config_free (cfg);
+    }
+  if (s.cgroup_dirs_len > 0 && rt_cgroup_destroy (s.cgroup_dirs, s.cgroup_dirs_len, err) < 0)
+    goto out;
+  ret = rt_state_dir_remove (ctx->root, id, err);
+out:
+  rt_state_free (&s);
+  return ret;
+}

@@ -1,0 +1,332 @@
+#include "container/state.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+#include "cgroups/cgroup.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+int
+rt_state_check_id (const char *id, struct rt_error *err)
+{
+  const char *p;
+
+  if (id == NULL || *id == '\0')
+    return rt_error_set (err, 0, "the container id is empty");
+  if (strcmp (id, ".") == 0 || strcmp (id, "..") == 0 || strlen (id) > 1024)
+    return rt_error_set (err, 0, "invalid container id `%s`", id);
+  for (p = id; *p; p++)
+    if (!isalnum ((unsigned char) *p) && strchr ("_+-.", *p) == NULL)
+      return rt_error_set (err, 0, "invalid container id `%s`: only letters, digits and _+-. are allowed", id);
+  return 0;
+}
+
+static int
+open_root (const char *root, bool create, struct rt_error *err)
+{
+  int fd;
+
+  if (create && rt_mkdir_p (root, 0700, err) < 0)
+    return rt_error_prefix (err, "state directory");
+  fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return rt_error_set (err, errno, "open state directory `%s`", root);
+  return fd;
+}
+
+static int
+lock_dir (int fd, bool exclusive, const char *id, struct rt_error *err)
+{
+  if (flock (fd, exclusive ? LOCK_EX : LOCK_SH) < 0)
+    return rt_error_set (err, errno, "lock container `%s`", id);
+  return 0;
+}
+
+int
+rt_state_dir_create (const char *root, const char *id, struct rt_error *err)
+{
+  cleanup_close int rootfd = -1;
+  int fd;
+
+  if (rt_state_check_id (id, err) < 0)
+    return -1;
+  rootfd = open_root (root, true, err);
+  if (rootfd < 0)
+    return -1;
+  if (mkdirat (rootfd, id, 0700) < 0)
+    {
+      if (errno == EEXIST)
+        return rt_error_set (err, 0, "container `%s` already exists", id);
+      return rt_error_set (err, errno, "create state directory `%s/%s`", root, id);
+    }
+  fd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return rt_error_set (err, errno, "open state directory `%s/%s`", root, id);
+  if (lock_dir (fd, true, id, err) < 0)
+    {
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+int
+rt_state_dir_open (const char *root, const char *id, bool exclusive, struct rt_error *err)
+{
+  cleanup_close int rootfd = -1;
+  int fd;
+
+  if (rt_state_check_id (id, err) < 0)
+    return -1;
+  rootfd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0 && errno != ENOENT)
+    return rt_error_set (err, errno, "open state directory `%s`", root);
+  fd = rootfd < 0 ? -1 : openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    {
+      if (rootfd < 0 || errno == ENOENT)
+        return rt_error_set (err, ENOENT, "container `%s` does not exist", id);
+      return rt_error_set (err, errno, "open container `%s`", id);
+    }
+  if (lock_dir (fd, exclusive, id, err) < 0)
+    {
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+int
+rt_state_dir_remove (const char *root, const char *id, struct rt_error *err)
+{
+  cleanup_close int rootfd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (rootfd < 0)
+    return errno == ENOENT ? 0 : rt_error_set (err, errno, "open state directory `%s`", root);
+  return rt_rm_rf_at (rootfd, id, err);
+}
+
+static void
+gen_str (yajl_gen g, const char *key, const char *value)
+{
+  if (value == NULL)
+    return;
+  yajl_gen_string (g, (const unsigned char *) key, strlen (key));
+  yajl_gen_string (g, (const unsigned char *) value, strlen (value));
+}
+
+static void
+gen_int (yajl_gen g, const char *key, long long value)
+{
+  yajl_gen_string (g, (const unsigned char *) key, strlen (key));
+  yajl_gen_integer (g, value);
+}
+
+static void
+gen_bool (yajl_gen g, const char *key, bool value)
+{
+  yajl_gen_string (g, (const unsigned char *) key, strlen (key));
+  yajl_gen_bool (g, value);
+}
+
+int
+rt_state_write (int dirfd, const struct rt_state *s, struct rt_error *err)
+{
+  yajl_gen g = yajl_gen_alloc (NULL);
+  const unsigned char *buf;
+  size_t len, i;
+  int ret;
+
+  if (g == NULL)
+    return rt_error_set (err, ENOMEM, "write state");
+  yajl_gen_map_open (g);
+  gen_str (g, "id", s->id);
+  gen_int (g, "pid", s->pid);
+  gen_int (g, "pidStartTime", (long long) s->start_time);
+  gen_str (g, "bundle", s->bundle);
+  gen_str (g, "rootfs", s->rootfs);
+  gen_str (g, "created", s->created);
+  yajl_gen_string (g, (const unsigned char *) "cgroupDirs", 10);
+  yajl_gen_array_open (g);
+  for (i = 0; i < s->cgroup_dirs_len; i++)
+    yajl_gen_string (g, (const unsigned char *) s->cgroup_dirs[i], strlen (s->cgroup_dirs[i]));
+  yajl_gen_array_close (g);
+  gen_bool (g, "creating", s->creating);
+  gen_bool (g, "systemd", s->systemd);
+  yajl_gen_string (g, (const unsigned char *) "annotations", 11);
+  yajl_gen_map_open (g);
+  for (i = 0; i < s->annotations.len; i++)
+    {
+      yajl_gen_string (g, (const unsigned char *) s->annotations.keys[i], strlen (s->annotations.keys[i]));
+      yajl_gen_string (g, (const unsigned char *) s->annotations.values[i], strlen (s->annotations.values[i]));
+    }
+  yajl_gen_map_close (g);
+  yajl_gen_map_close (g);
+  yajl_gen_get_buf (g, &buf, &len);
+  ret = rt_write_file_atomic_at (dirfd, RT_STATE_FILE, (const char *) buf, len, 0600, err);
+  yajl_gen_free (g);
+  return ret;
+}
+
+static char *
+tree_str (yajl_val root, const char *key)
+{
+  const char *path[] = { key, NULL };
+  yajl_val v = yajl_tree_get (root, path, yajl_t_string);
+  const char *str = v ? YAJL_GET_STRING (v) : NULL;
+
+  return str ? strdup (str) : NULL;
+}
+
+static long long
+tree_int (yajl_val root, const char *key)
+{
+  const char *path[] = { key, NULL };
+  yajl_val v = yajl_tree_get (root, path, yajl_t_number);
+  return v && YAJL_IS_INTEGER (v) ? YAJL_GET_INTEGER (v) : 0;
+}
+
+static bool
+tree_bool (yajl_val root, const char *key)
+{
+  const char *path[] = { key, NULL };
+  yajl_val v = yajl_tree_get (root, path, yajl_t_true);
+  return v != NULL;
+}
+
+int
+rt_state_read (int dirfd, struct rt_state *s, struct rt_error *err)
+{
+  cleanup_free char *data = NULL;
+  const char *apath[] = { "annotations", NULL };
+  const char *dpath[] = { "cgroupDirs", NULL };
+  char errbuf[256];
+  yajl_val root, ann, dirs;
+  size_t i;
+
+  memset (s, 0, sizeof *s);
+  if (rt_read_file_at (dirfd, RT_STATE_FILE, &data, NULL, err) < 0)
+    return -1;
+  root = yajl_tree_parse (data, errbuf, sizeof errbuf);
+  if (root == NULL)
+    return rt_error_set (err, 0, "corrupt state file: %s", errbuf);
+  s->id = tree_str (root, "id");
+  s->pid = (pid_t) tree_int (root, "pid");
+  s->start_time = (unsigned long long) tree_int (root, "pidStartTime");
+  s->bundle = tree_str (root, "bundle");
+  s->rootfs = tree_str (root, "rootfs");
+  s->created = tree_str (root, "created");
+  dirs = yajl_tree_get (root, dpath, yajl_t_array);
+  for (i = 0; dirs && i < YAJL_GET_ARRAY (dirs)->len; i++)
+    if (YAJL_IS_STRING (YAJL_GET_ARRAY (dirs)->values[i]))
+      oci_strv_append (&s->cgroup_dirs, &s->cgroup_dirs_len, YAJL_GET_STRING (YAJL_GET_ARRAY (dirs)->values[i]));
+  s->creating = tree_bool (root, "creating");
+  s->systemd = tree_bool (root, "systemd");
+  ann = yajl_tree_get (root, apath, yajl_t_object);
+  for (i = 0; ann && i < YAJL_GET_OBJECT (ann)->len; i++)
+    if (YAJL_IS_STRING (YAJL_GET_OBJECT (ann)->values[i]))
+      oci_strmap_set (&s->annotations, YAJL_GET_OBJECT (ann)->keys[i],
+                      YAJL_GET_STRING (YAJL_GET_OBJECT (ann)->values[i]));
+  yajl_tree_free (root);
+  if (s->id == NULL || s->bundle == NULL)
+    return rt_error_set (err, 0, "corrupt state file: missing id or bundle");
+  return 0;
+}
+
+void
+rt_state_free (struct rt_state *s)
+{
+  size_t i;
+
+  free (s->id);
+  free (s->bundle);
+  free (s->rootfs);
+  free (s->created);
+  for (i = 0; i < s->cgroup_dirs_len; i++)
+    free (s->cgroup_dirs[i]);
+  free (s->cgroup_dirs);
+  for (i = 0; i < s->annotations.len; i++)
+    {
+      free (s->annotations.keys[i]);
+      free (s->annotations.values[i]);
+    }
+  free (s->annotations.keys);
+  free (s->annotations.values);
+  memset (s, 0, sizeof *s);
+}
+
+/* Field 22 of /proc/PID/stat; 0 when the process is gone. A zombie counts
+ * as gone: the container's process has exited. */
+unsigned long long
+rt_proc_start_time (pid_t pid)
+{
+  cleanup_free char *path = NULL, *data = NULL;
+  unsigned long long start = 0;
+  char *p, state;
+  int field;
+
+  if (asprintf (&path, "/proc/%d/stat", pid) < 0 || rt_read_file (path, &data, NULL, NULL) < 0)
+    return 0;
+  p = strrchr (data, ')');
+  if (p == NULL || sscanf (p + 2, "%c", &state) != 1 || state == 'Z' || state == 'X')
+    return 0;
+  for (field = 3; field <= 22 && p != NULL; field++)
+    p = strchr (p + 1, ' ');
+  if (p == NULL || sscanf (p + 1, "%llu", &start) != 1)
+    return 0;
+  return start;
+}
+
+bool
+rt_state_process_alive (const struct rt_state *s)
+{
+  unsigned long long now;
+
+  if (s->pid <= 0)
+    return false;
+  now = rt_proc_start_time (s->pid);
+  return now != 0 && now == s->start_time;
+}
+
+const char *
+rt_state_status (int dirfd, const struct rt_state *s)
+{
+  if (s->creating)
+    return "creating";
+  if (!rt_state_process_alive (s))
+    return "stopped";
+  if (faccessat (dirfd, RT_FIFO_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+    return "created";
+  if (rt_cgroup_is_frozen ((const char *const *) s->cgroup_dirs, s->cgroup_dirs_len))
+    return "paused";
+  return "running";
+}
+
+int
+rt_state_to_oci (int dirfd, const struct rt_state *s, oci_state *out, struct rt_error *err)
+{
+  const char *status = rt_state_status (dirfd, s);
+  size_t i;
+
+  memset (out, 0, sizeof *out);
+  out->oci_version = oci_strdup (OCI_SPEC_VERSION);
+  out->id = oci_strdup (s->id);
+  out->status = oci_strdup (status);
+  out->pid = strcmp (status, "stopped") == 0 ? 0 : s->pid;
+  out->bundle = oci_strdup (s->bundle);
+  for (i = 0; i < s->annotations.len; i++)
+    if (oci_strmap_set (&out->annotations, s->annotations.keys[i], s->annotations.values[i]) < 0)
+      return rt_error_set (err, ENOMEM, "state");
+  return 0;
+}

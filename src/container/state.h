@@ -1,0 +1,55 @@
+/* The state store: one directory per container under --root, holding
+ * state.json (written atomically), a copy of config.json, and exec.fifo
+ * while the container waits for `start`. The directory fd carries the lock. */
+#ifndef RT_STATE_H
+#define RT_STATE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "ocispec.h"
+#include "util/error.h"
+
+struct rt_state
+{
+  char *id;
+  pid_t pid;                     /* 0 while creating */
+  unsigned long long start_time; /* of pid, from /proc/pid/stat: detects pid reuse */
+  char *bundle;
+  char *rootfs;
+  char *created;                 /* RFC 3339 */
+  char **cgroup_dirs;            /* the container's directory in each hierarchy */
+  size_t cgroup_dirs_len;
+  bool creating;
+  bool systemd;
+  oci_strmap annotations;
+};
+
+#define RT_STATE_FILE "state.json"
+#define RT_CONFIG_FILE "config.json"
+#define RT_FIFO_FILE "exec.fifo"
+
+/* Container ids are one path component of [A-Za-z0-9_+.-], never "." or "..". */
+int rt_state_check_id (const char *id, struct rt_error *err);
+
+/* Create <root>/<id> exclusively and return its fd, locked. */
+int rt_state_dir_create (const char *root, const char *id, struct rt_error *err);
+/* Open <root>/<id>, locked (shared or exclusive). */
+int rt_state_dir_open (const char *root, const char *id, bool exclusive, struct rt_error *err);
+int rt_state_dir_remove (const char *root, const char *id, struct rt_error *err);
+
+int rt_state_write (int dirfd, const struct rt_state *s, struct rt_error *err);
+int rt_state_read (int dirfd, struct rt_state *s, struct rt_error *err);
+void rt_state_free (struct rt_state *s);
+
+/* "creating", "created", "running", "paused" or "stopped", from the
+ * process, the fifo and the freezer. */
+const char *rt_state_status (int dirfd, const struct rt_state *s);
+bool rt_state_process_alive (const struct rt_state *s);
+
+unsigned long long rt_proc_start_time (pid_t pid);
+
+/* The OCI state document of a container. */
+int rt_state_to_oci (int dirfd, const struct rt_state *s, oci_state *out, struct rt_error *err);
+
+#endif

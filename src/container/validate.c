@@ -1,0 +1,105 @@
+/* Checks of the config beyond its JSON shape: what the parser cannot see
+ * field by field. Messages name the JSON path. */
+#include <errno.h>
+#include <string.h>
+
+#include "container/container.h"
+#include "tables.h"
+
+static int
+check_mounts (const oci_config *cfg, struct rt_error *err)
+{
+  size_t i;
+
+  for (i = 0; i < cfg->mounts_len; i++)
+    {
+      const oci_mount *m = cfg->mounts[i];
+      if (m->destination[0] != '/')
+        return rt_error_set (err, 0, ".mounts[%zu].destination: `%s` is not an absolute path", i, m->destination);
+    }
+  return 0;
+}
+
+static int
+check_devices (const oci_linux *l, struct rt_error *err)
+{
+  size_t i;
+
+  for (i = 0; l && i < l->devices_len; i++)
+    {
+      const oci_device *d = l->devices[i];
+      if (d->path[0] != '/' || strncmp (d->path, "/dev/", 5) != 0)
+        return rt_error_set (err, 0, ".linux.devices[%zu].path: `%s` is not below /dev", i, d->path);
+      if (strstr (d->path, "/../") != NULL)
+        return rt_error_set (err, 0, ".linux.devices[%zu].path: `%s` must not contain `..`", i, d->path);
+      if (d->type[0] != 'p' && (d->major < 0 || d->minor < 0))
+        return rt_error_set (err, 0, ".linux.devices[%zu]: a %s device needs major and minor numbers", i, d->type);
+    }
+  return 0;
+}
+
+static int
+check_rlimits (const oci_process *p, struct rt_error *err)
+{
+  size_t i, j;
+
+  for (i = 0; i < p->rlimits_len; i++)
+    {
+      if (p->rlimits[i]->soft > p->rlimits[i]->hard)
+        return rt_error_set (err, 0, ".process.rlimits[%zu]: soft limit %llu is above the hard limit %llu", i,
+                             (unsigned long long) p->rlimits[i]->soft, (unsigned long long) p->rlimits[i]->hard);
+      for (j = 0; j < i; j++)
+        if (strcmp (p->rlimits[i]->type, p->rlimits[j]->type) == 0)
+          return rt_error_set (err, 0, ".process.rlimits[%zu].type: duplicate rlimit \"%s\"", i, p->rlimits[i]->type);
+    }
+  return 0;
+}
+
+static bool
+has_ns (const oci_linux *l, const char *type, bool *is_new)
+{
+  size_t i;
+
+  for (i = 0; l && i < l->namespaces_len; i++)
+    if (strcmp (l->namespaces[i]->type, type) == 0)
+      {
+        if (is_new)
+          *is_new = l->namespaces[i]->path == NULL || l->namespaces[i]->path[0] == '\0';
+        return true;
+      }
+  return false;
+}
+
+static int
+check_namespaces (const oci_config *cfg, struct rt_error *err)
+{
+  const oci_linux *l = cfg->linux;
+  bool new_user = false, new_uts = false;
+
+  if (l && (l->uid_mappings_len || l->gid_mappings_len) && !(has_ns (l, "user", &new_user) && new_user))
+    return rt_error_set (err, 0, ".linux.uidMappings: id mappings need a new user namespace");
+  if (((cfg->hostname && *cfg->hostname) || (cfg->domainname && *cfg->domainname))
+      && !(has_ns (l, "uts", &new_uts) && new_uts))
+    return rt_error_set (err, 0, ".hostname: setting a hostname needs a new uts namespace");
+  return 0;
+}
+
+int
+rt_config_validate (const oci_config *cfg, struct rt_error *err)
+{
+  if (cfg->root == NULL)
+    return rt_error_set (err, 0, ".root: missing required property");
+  if (cfg->process == NULL)
+    return rt_error_set (err, 0, ".process: missing required property (rt runs a process)");
+  if (cfg->process->args_len == 0)
+    return rt_error_set (err, 0, ".process.args: missing required property");
+  if (cfg->process->cwd == NULL || cfg->process->cwd[0] != '/')
+    return rt_error_set (err, 0, ".process.cwd: `%s` is not an absolute path", cfg->process->cwd ? cfg->process->cwd : "");
+  if (strncmp (cfg->oci_version, "1.", 2) != 0)
+    return rt_error_set (err, 0, ".ociVersion: unsupported version \"%s\" (rt implements %s)", cfg->oci_version,
+                         OCI_SPEC_VERSION);
+  if (check_mounts (cfg, err) < 0 || check_devices (cfg->linux, err) < 0 || check_rlimits (cfg->process, err) < 0
+      || check_namespaces (cfg, err) < 0)
+    return -1;
+  return 0;
+}

@@ -1,0 +1,27 @@
+/* Global options, parsed once in main and passed to every command. */
+#ifndef RT_CONTEXT_H
+#define RT_CONTEXT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+enum rt_cgroup_manager
+{
+  RT_CGROUP_CGROUPFS,
+  RT_CGROUP_DISABLED,
+  RT_CGROUP_SYSTEMD,
+};
+
+struct rt_context
+{
+  const char *root; /* state store, default /run/rt */
+  const char *log;
+  bool log_json;
+  bool debug;
+  enum rt_cgroup_manager cgroup_manager;
+  const char *command; /* the subcommand, for error context */
+};
+
+#define RT_DEFAULT_ROOT "/run/rt"
+
+#endif

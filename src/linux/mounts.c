@@ -1,0 +1,403 @@
+#include "linux/mounts.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cgroups/cgroup.h"
+#include "tables.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+char *
+rt_fd_path (int fd)
+{
+  char *p = NULL;
+  return asprintf (&p, "/proc/self/fd/%d", fd) < 0 ? NULL : p;
+}
+
+int
+rt_mount_fd (const char *source, int targetfd, const char *type, unsigned long flags, const char *data)
+{
+  cleanup_free char *target = rt_fd_path (targetfd);
+
+  if (target == NULL)
+    {
+      errno = ENOMEM;
+      return -1;
+    }
+  return mount (source, target, type, flags, data);
+}
+
+static int
+append_data (char **data, const char *opt)
+{
+  char *n = NULL;
+
+  if (asprintf (&n, "%s%s%s", *data ? *data : "", *data ? "," : "", opt) < 0)
+    return -1;
+  free (*data);
+  *data = n;
+  return 0;
+}
+
+int
+rt_mount_opts_parse (char **options, size_t n, struct rt_mount_opts *o, struct rt_error *err)
+{
+  size_t i;
+
+  memset (o, 0, sizeof *o);
+  for (i = 0; i < n; i++)
+    {
+      const struct oci_mount_option *e = oci_mount_option_find (options[i]);
+
+      if (e == NULL)
+        {
+          if (append_data (&o->data, options[i]) < 0)
+            return rt_error_set (err, ENOMEM, "mount options");
+          continue;
+        }
+      switch (e->kind)
+        {
+        case OCI_MOUNT_FLAG:
+          o->flags |= e->value;
+          break;
+        case OCI_MOUNT_CLEAR:
+          o->flags &= ~e->value;
+          break;
+        case OCI_MOUNT_PROPAGATION:
+          o->propagation = e->value;
+          break;
+        case OCI_MOUNT_ATTR:
+          o->attr_set |= e->value;
+          o->attr_clr &= ~e->value;
+          break;
+        case OCI_MOUNT_ATTR_CLEAR:
+          o->attr_clr |= e->value;
+          o->attr_set &= ~e->value;
+          break;
+        case OCI_MOUNT_EXTENSION:
+          if (e->value & MS_BIND)
+            {
+              o->bind = true;
+              o->flags |= e->value;
+            }
+          else if (strcmp (e->name, "tmpcopyup") == 0)
+            o->tmpcopyup = true;
+          else
+            o->idmap = true;
+          break;
+        }
+    }
+  return 0;
+}
+
+void
+rt_mount_opts_free (struct rt_mount_opts *o)
+{
+  free (o->data);
+  o->data = NULL;
+}
+
+/* Is the bind source a directory? (Decides what the target must be.) */
+static bool
+source_is_dir (const char *source)
+{
+  struct stat st;
+  return stat (source, &st) == 0 && S_ISDIR (st.st_mode);
+}
+
+static char *
+bind_source (const struct rt_mount_ctx *c, const char *source)
+{
+  char *r = NULL;
+
+  if (source[0] == '/')
+    return strdup (source);
+  return asprintf (&r, "%s/%s", c->bundle, source) < 0 ? NULL : r;
+}
+
+static int
+set_attrs (int fd, const struct rt_mount_opts *o, const char *dest, struct rt_error *err)
+{
+  struct mount_attr attr = { .attr_set = o->attr_set, .attr_clr = o->attr_clr };
+
+  if (o->attr_set == 0 && o->attr_clr == 0)
+    return 0;
+  if (o->attr_set & MOUNT_ATTR_NOATIME || o->attr_set & MOUNT_ATTR_STRICTATIME || o->attr_set & MOUNT_ATTR_RELATIME)
+    attr.attr_clr |= MOUNT_ATTR__ATIME;
+  if (syscall (SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+    return rt_error_set (err, errno, "mount_setattr on `%s`", dest);
+  return 0;
+}
+
+/* tmpcopyup: the tmpfs starts with a copy of what it covers, read through
+ * an fd opened before the mount hid it. */
+static int copy_tree (int from, int to, struct rt_error *err);
+
+static int
+copy_file (int from, int to, const char *name, const struct stat *st, struct rt_error *err)
+{
+  cleanup_close int in = openat (from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  cleanup_close int out = -1;
+  char buf[65536];
+  ssize_t n;
+
+  if (in < 0)
+    return rt_error_set (err, errno, "tmpcopyup: open `%s`", name);
+  out = openat (to, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st->st_mode & 07777);
+  if (out < 0)
+    return rt_error_set (err, errno, "tmpcopyup: create `%s`", name);
+  while ((n = read (in, buf, sizeof buf)) > 0)
+    if (write (out, buf, (size_t) n) != n)
+      return rt_error_set (err, errno, "tmpcopyup: write `%s`", name);
+  if (n < 0)
+    return rt_error_set (err, errno, "tmpcopyup: read `%s`", name);
+  return 0;
+}
+
+static int
+copy_entry (int from, int to, const char *name, struct rt_error *err)
+{
+  struct stat st;
+
+  if (fstatat (from, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    return rt_error_set (err, errno, "tmpcopyup: stat `%s`", name);
+  if (S_ISDIR (st.st_mode))
+    {
+      cleanup_close int sub_from = -1, sub_to = -1;
+      if (mkdirat (to, name, st.st_mode & 07777) < 0)
+        return rt_error_set (err, errno, "tmpcopyup: mkdir `%s`", name);
+      sub_from = openat (from, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      sub_to = openat (to, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (sub_from < 0 || sub_to < 0 || copy_tree (sub_from, sub_to, err) < 0)
+        return err && err->msg ? -1 : rt_error_set (err, errno, "tmpcopyup: `%s`", name);
+    }
+  else if (S_ISLNK (st.st_mode))
+    {
+      cleanup_free char *target = rt_readlinkat (from, name);
+      if (target == NULL || symlinkat (target, to, name) < 0)
+        return rt_error_set (err, errno, "tmpcopyup: symlink `%s`", name);
+    }
+  else if (S_ISREG (st.st_mode))
+    {
+      if (copy_file (from, to, name, &st, err) < 0)
+        return -1;
+    }
+  else if (mknodat (to, name, st.st_mode, st.st_rdev) < 0)
+    return rt_error_set (err, errno, "tmpcopyup: mknod `%s`", name);
+  if (fchownat (to, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+    return rt_error_set (err, errno, "tmpcopyup: chown `%s`", name);
+  return 0;
+}
+
+static int
+copy_tree (int from, int to, struct rt_error *err)
+{
+  DIR *d = fdopendir (dup (from));
+  struct dirent *de;
+  int ret = 0;
+
+  if (d == NULL)
+    return rt_error_set (err, errno, "tmpcopyup: opendir");
+  while (ret == 0 && (de = readdir (d)) != NULL)
+    if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0)
+      ret = copy_entry (from, to, de->d_name, err);
+  closedir (d);
+  return ret;
+}
+
+static int
+mount_bind (const struct rt_mount_ctx *c, const oci_mount *m, const struct rt_mount_opts *o, int target,
+            struct rt_error *err)
+{
+  cleanup_free char *src = bind_source (c, m->source ? m->source : "");
+
+  if (src == NULL)
+    return rt_error_set (err, ENOMEM, "mount");
+  if (rt_mount_fd (src, target, NULL, MS_BIND | (o->flags & MS_REC), NULL) < 0)
+    return rt_error_set (err, errno, "bind-mount `%s` on `%s`", src, m->destination);
+  return 0;
+}
+
+/* What an fd opened before a mount sees is the covered directory: reach
+ * the new mount by resolving the destination again. */
+static int
+reopen (const struct rt_mount_ctx *c, const oci_mount *m, int flags, struct rt_error *err)
+{
+  return rt_open_in_root (c->rootfd, m->destination, flags, 0, err);
+}
+
+static int
+mount_cgroup_v1 (const struct rt_mount_ctx *c, const oci_mount *m, const struct rt_mount_opts *o, int target,
+                 struct rt_error *err)
+{
+  struct rt_cgroup_layout l;
+  size_t i;
+  int ret = -1;
+
+  cleanup_close int top = -1;
+
+  if (rt_mount_fd ("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
+    return rt_error_set (err, errno, "mount tmpfs on `%s`", m->destination);
+  top = reopen (c, m, O_PATH | O_DIRECTORY, err);
+  if (top < 0 || rt_cgroup_layout_read (&l, err) < 0)
+    return -1;
+  target = top;
+  for (i = 0; i < l.len; i++)
+    {
+      const char *name = strrchr (l.h[i].mount, '/') + 1;
+      cleanup_close int sub = -1;
+      int r;
+
+      if (mkdirat (target, name, 0755) < 0 && errno != EEXIST)
+        {
+          rt_error_set (err, errno, "mkdir `%s/%s`", m->destination, name);
+          goto out;
+        }
+      sub = openat (target, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (sub < 0)
+        {
+          rt_error_set (err, errno, "open `%s/%s`", m->destination, name);
+          goto out;
+        }
+      if (c->new_cgroupns)
+        r = rt_mount_fd (l.h[i].v2 ? "cgroup2" : "cgroup", sub, l.h[i].v2 ? "cgroup2" : "cgroup",
+                         o->flags & ~MS_REC, l.h[i].v2 ? NULL : l.h[i].controllers);
+      else
+        {
+          /* without a cgroup namespace, show the container its own cgroup */
+          const char *dir = NULL;
+          size_t j, n = strlen (l.h[i].mount);
+          for (j = 0; j < c->cgroup_dirs_len && dir == NULL; j++)
+            if (strncmp (c->cgroup_dirs[j], l.h[i].mount, n) == 0 && c->cgroup_dirs[j][n] == '/')
+              dir = c->cgroup_dirs[j];
+          r = rt_mount_fd (dir ? dir : l.h[i].mount, sub, NULL, MS_BIND | MS_REC, NULL);
+          if (r == 0 && (o->flags & MS_RDONLY))
+            {
+              cleanup_close int mounted = openat (top, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+              r = mounted < 0 ? -1
+                              : rt_mount_fd (NULL, mounted, NULL,
+                                             MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+            }
+        }
+      if (r < 0)
+        {
+          rt_error_set (err, errno, "mount cgroup `%s` on `%s/%s`", l.h[i].controllers, m->destination, name);
+          goto out;
+        }
+    }
+  if ((o->flags & MS_RDONLY)
+      && rt_mount_fd (NULL, top, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
+    {
+      rt_error_set (err, errno, "remount `%s` read-only", m->destination);
+      goto out;
+    }
+  ret = 0;
+out:
+  rt_cgroup_layout_free (&l);
+  return ret;
+}
+
+static int
+mount_cgroup (const struct rt_mount_ctx *c, const oci_mount *m, const struct rt_mount_opts *o, int target,
+              struct rt_error *err)
+{
+  struct rt_cgroup_layout l;
+  bool pure_v2;
+
+  if (rt_cgroup_layout_read (&l, err) < 0)
+    return -1;
+  pure_v2 = l.has_v2 && !l.has_v1;
+  rt_cgroup_layout_free (&l);
+  if (!pure_v2)
+    return mount_cgroup_v1 (c, m, o, target, err);
+  if (rt_mount_fd ("cgroup2", target, "cgroup2", o->flags & ~MS_REC, o->data) == 0)
+    return 0;
+  /* without a cgroup (or a network) namespace the kernel refuses a new
+   * cgroup2 instance: show the container its own cgroup instead */
+  if ((errno == EPERM || errno == EBUSY) && c->cgroup_dirs_len > 0)
+    {
+      if (rt_mount_fd (c->cgroup_dirs[0], target, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return rt_error_set (err, errno, "bind-mount the container's cgroup on `%s`", m->destination);
+      return 0; /* flags follow in rt_mount_entry's remount step */
+    }
+  return rt_error_set (err, errno, "mount cgroup2 on `%s`", m->destination);
+}
+
+static bool
+type_is (const oci_mount *m, const char *t)
+{
+  return m->type != NULL && strcmp (m->type, t) == 0;
+}
+
+/* Steps that act on the new mount itself: copy-up, flags of a bind mount,
+ * propagation and recursive attributes. */
+static int
+after_mount (const struct rt_mount_ctx *c, const oci_mount *m, const struct rt_mount_opts *o, bool bind, int below,
+             struct rt_error *err)
+{
+  unsigned long remount = o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+  cleanup_close int top = -1;
+
+  if (!o->tmpcopyup && !(bind && remount) && !o->propagation && !o->attr_set && !o->attr_clr)
+    return 0;
+  top = reopen (c, m, o->tmpcopyup ? O_RDONLY | O_DIRECTORY : O_PATH, err);
+  if (top < 0)
+    return -1;
+  if (o->tmpcopyup && copy_tree (below, top, err) < 0)
+    return -1;
+  if (bind && remount && rt_mount_fd (NULL, top, NULL, MS_BIND | MS_REMOUNT | remount, NULL) < 0)
+    return rt_error_set (err, errno, "remount `%s` with its options", m->destination);
+  if (o->propagation && rt_mount_fd (NULL, top, NULL, o->propagation, NULL) < 0)
+    return rt_error_set (err, errno, "set propagation of `%s`", m->destination);
+  return set_attrs (top, o, m->destination, err);
+}
+
+int
+rt_mount_entry (const struct rt_mount_ctx *c, const oci_mount *m, size_t index, struct rt_error *err)
+{
+  struct rt_mount_opts o;
+  cleanup_close int target = -1;
+  cleanup_close int below = -1;
+  bool bind;
+  int ret = -1;
+
+  if (rt_mount_opts_parse (m->options, m->options_len, &o, err) < 0)
+    return -1;
+  bind = o.bind || type_is (m, "bind");
+  if (bind)
+    o.flags |= MS_BIND;
+  target = rt_mkpath_in_root (c->rootfd, m->destination,
+                              !bind || source_is_dir (m->source ? m->source : ""), err);
+  if (target < 0)
+    goto out;
+  if (o.tmpcopyup)
+    below = rt_open_in_root (c->rootfd, m->destination, O_RDONLY | O_DIRECTORY, 0, err);
+  if (o.tmpcopyup && below < 0)
+    goto out;
+  if (bind)
+    ret = mount_bind (c, m, &o, target, err);
+  else if (type_is (m, "cgroup") || type_is (m, "cgroup2"))
+    ret = mount_cgroup (c, m, &o, target, err);
+  else if (rt_mount_fd (m->source ? m->source : m->type, target, m->type, o.flags & ~MS_REC, o.data) < 0)
+    ret = rt_error_set (err, errno, "mount `%s` (%s) on `%s`", m->source ? m->source : "", m->type ? m->type : "",
+                        m->destination);
+  else
+    ret = 0;
+  if (ret == 0)
+    ret = after_mount (c, m, &o, bind, below, err);
+out:
+  if (ret < 0)
+    rt_error_prefix (err, ".mounts[%zu]", index);
+  rt_mount_opts_free (&o);
+  return ret;
+}

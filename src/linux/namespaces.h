@@ -1,0 +1,41 @@
+/* Namespaces: new ones become clone flags, joined ones (by path) are opened
+ * before the clone and entered with setns. */
+#ifndef RT_NAMESPACES_H
+#define RT_NAMESPACES_H
+
+#include <stdbool.h>
+
+#include "ocispec.h"
+#include "util/error.h"
+
+#define RT_NS_COUNT 8
+
+struct rt_namespaces
+{
+  unsigned long clone_flags; /* new namespaces */
+  int join_fd[RT_NS_COUNT];  /* by oci_namespaces index; -1 when not joined */
+  bool present[RT_NS_COUNT]; /* listed in the config at all */
+};
+
+int rt_namespaces_prepare (const oci_linux *l, struct rt_namespaces *ns, struct rt_error *err);
+void rt_namespaces_close (struct rt_namespaces *ns);
+
+/* Child: enter the other joined namespaces, the user namespace first. */
+int rt_namespaces_join (const struct rt_namespaces *ns, struct rt_error *err);
+
+/* The pid and time namespaces of rt itself for its children: joined or
+ * new ones are set before the clone (no second fork) and restored after,
+ * so that hooks run in rt's own. */
+struct rt_ns_restore
+{
+  int pid_fd;
+  int time_fd;
+};
+int rt_ns_for_children (const oci_config *cfg, struct rt_namespaces *ns, unsigned long *clone_flags,
+                        struct rt_ns_restore *saved, struct rt_error *err);
+void rt_ns_restore (struct rt_ns_restore *saved);
+
+bool rt_namespaces_has (const struct rt_namespaces *ns, const char *type);
+bool rt_namespaces_new (const struct rt_namespaces *ns, const char *type);
+
+#endif

@@ -1,0 +1,212 @@
+#include "linux/process.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tables.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+int
+rt_rlimits_apply (const oci_process *p, struct rt_error *err)
+{
+  size_t i;
+
+  for (i = 0; i < p->rlimits_len; i++)
+    {
+      const oci_rlimit *r = p->rlimits[i];
+      const struct oci_name_value *e = oci_table_find (oci_rlimits, r->type);
+      struct rlimit rl = { r->soft, r->hard };
+
+      if (e == NULL)
+        return rt_error_set (err, 0, ".process.rlimits[%zu].type: unknown rlimit type \"%s\"", i, r->type);
+      if (setrlimit ((int) e->value, &rl) < 0)
+        return rt_error_set (err, errno, ".process.rlimits[%zu]: set %s to soft %llu, hard %llu", i, r->type,
+                             (unsigned long long) r->soft, (unsigned long long) r->hard);
+    }
+  return 0;
+}
+
+int
+rt_oom_score_adj_write (pid_t pid, const oci_process *p, struct rt_error *err)
+{
+  cleanup_free char *path = NULL, *value = NULL;
+
+  if (p == NULL || !p->has_oom_score_adj)
+    return 0;
+  if (asprintf (&path, "/proc/%d/oom_score_adj", pid) < 0 || asprintf (&value, "%d", p->oom_score_adj) < 0)
+    return rt_error_set (err, ENOMEM, "oom_score_adj");
+  if (rt_write_file (path, value, strlen (value), err) < 0)
+    return rt_error_prefix (err, ".process.oomScoreAdj");
+  return 0;
+}
+
+int
+rt_user_apply (const oci_process *p, struct rt_error *err)
+{
+  const oci_user *u = p->user;
+  uid_t uid = u ? u->uid : 0;
+  gid_t gid = u ? u->gid : 0;
+
+  if (u && u->additional_gids_len > 0)
+    {
+      if (setgroups (u->additional_gids_len, (const gid_t *) u->additional_gids) < 0)
+        return rt_error_set (err, errno, ".process.user.additionalGids: setgroups");
+    }
+  else if (setgroups (0, NULL) < 0 && errno != EPERM)
+    return rt_error_set (err, errno, "setgroups");
+  /* keep the permitted set across setuid: rt_caps_apply sets it after */
+  if (prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+    return rt_error_set (err, errno, "prctl PR_SET_KEEPCAPS");
+  if (setresgid (gid, gid, gid) < 0)
+    return rt_error_set (err, errno, ".process.user.gid: setgid %u", gid);
+  if (setresuid (uid, uid, uid) < 0)
+    return rt_error_set (err, errno, ".process.user.uid: setuid %u", uid);
+  if (prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+    return rt_error_set (err, errno, "prctl PR_SET_KEEPCAPS");
+  if (u && u->has_umask)
+    umask (u->umask);
+  else
+    umask (0022);
+  return 0;
+}
+
+int
+rt_cwd_apply (const oci_process *p, struct rt_error *err)
+{
+  const char *cwd = p->cwd && *p->cwd ? p->cwd : "/";
+
+  if (cwd[0] != '/')
+    return rt_error_set (err, 0, ".process.cwd: `%s` is not an absolute path", cwd);
+  if (chdir (cwd) < 0)
+    return rt_error_set (err, errno, ".process.cwd: chdir `%s`", cwd);
+  return 0;
+}
+
+static const char *
+env_get (const oci_process *p, const char *name)
+{
+  size_t i, n = strlen (name);
+
+  for (i = 0; i < p->env_len; i++)
+    if (strncmp (p->env[i], name, n) == 0 && p->env[i][n] == '=')
+      return p->env[i] + n + 1;
+  return NULL;
+}
+
+static bool
+is_executable (const char *path)
+{
+  struct stat st;
+  return stat (path, &st) == 0 && S_ISREG (st.st_mode) && access (path, X_OK) == 0;
+}
+
+int
+rt_exec_lookup (const oci_process *p, char **out, struct rt_error *err)
+{
+  const char *name, *path;
+  cleanup_free char *copy = NULL;
+  char *dir, *save = NULL;
+
+  if (p->args_len == 0 || p->args[0] == NULL || p->args[0][0] == '\0')
+    return rt_error_set (err, 0, ".process.args: no command to run");
+  name = p->args[0];
+  if (strchr (name, '/') != NULL)
+    {
+      struct stat st;
+      if (stat (name, &st) < 0)
+        return rt_error_set (err, errno, "exec: `%s`", name);
+      *out = strdup (name);
+      return *out ? 0 : rt_error_set (err, ENOMEM, "exec");
+    }
+  path = env_get (p, "PATH");
+  copy = strdup (path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  if (copy == NULL)
+    return rt_error_set (err, ENOMEM, "exec");
+  for (dir = strtok_r (copy, ":", &save); dir; dir = strtok_r (NULL, ":", &save))
+    {
+      char *candidate = NULL;
+      if (asprintf (&candidate, "%s/%s", *dir ? dir : ".", name) < 0)
+        return rt_error_set (err, ENOMEM, "exec");
+      if (is_executable (candidate))
+        {
+          *out = candidate;
+          return 0;
+        }
+      free (candidate);
+    }
+  return rt_error_set (err, ENOENT, "exec: `%s`: executable file not found in $PATH", name);
+}
+
+int
+rt_fds_close_on_exec (int preserve, struct rt_error *err)
+{
+  DIR *d = opendir ("/proc/self/fd");
+  struct dirent *de;
+
+  if (d == NULL)
+    return rt_error_set (err, errno, "open /proc/self/fd");
+  while ((de = readdir (d)) != NULL)
+    {
+      int fd = atoi (de->d_name);
+      if (de->d_name[0] == '.' || fd <= 2 + preserve || fd == dirfd (d))
+        continue;
+      if (fcntl (fd, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF)
+        {
+          closedir (d);
+          return rt_error_set (err, errno, "set close-on-exec on fd %d", fd);
+        }
+    }
+  closedir (d);
+  return 0;
+}
+
+int
+rt_hostname_apply (const oci_config *cfg, bool new_uts, struct rt_error *err)
+{
+  if ((cfg->hostname && *cfg->hostname) || (cfg->domainname && *cfg->domainname))
+    {
+      if (!new_uts)
+        return rt_error_set (err, 0, ".hostname: setting a hostname needs a new uts namespace");
+    }
+  if (cfg->hostname && *cfg->hostname && sethostname (cfg->hostname, strlen (cfg->hostname)) < 0)
+    return rt_error_set (err, errno, ".hostname: sethostname `%s`", cfg->hostname);
+  if (cfg->domainname && *cfg->domainname && setdomainname (cfg->domainname, strlen (cfg->domainname)) < 0)
+    return rt_error_set (err, errno, ".domainname: setdomainname `%s`", cfg->domainname);
+  return 0;
+}
+
+int
+rt_sysctl_apply (const oci_config *cfg, struct rt_error *err)
+{
+  size_t i;
+
+  if (cfg->linux == NULL)
+    return 0;
+  for (i = 0; i < cfg->linux->sysctl.len; i++)
+    {
+      const char *key = cfg->linux->sysctl.keys[i], *value = cfg->linux->sysctl.values[i];
+      cleanup_free char *path = NULL;
+      char *p;
+
+      if (strstr (key, "..") != NULL || key[0] == '/')
+        return rt_error_set (err, 0, ".linux.sysctl[\"%s\"]: invalid key", key);
+      if (asprintf (&path, "/proc/sys/%s", key) < 0)
+        return rt_error_set (err, ENOMEM, "sysctl");
+      for (p = path + 10; *p; p++)
+        if (*p == '.')
+          *p = '/';
+      if (rt_write_file (path, value, strlen (value), err) < 0)
+        return rt_error_prefix (err, ".linux.sysctl[\"%s\"]", key);
+    }
+  return 0;
+}

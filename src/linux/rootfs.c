@@ -1,0 +1,200 @@
+#include "linux/rootfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "tables.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+static unsigned long
+propagation_flags (const char *name, unsigned long fallback)
+{
+  const struct oci_mount_option *o = name ? oci_mount_option_find (name) : NULL;
+
+  return o && o->kind == OCI_MOUNT_PROPAGATION ? o->value : fallback;
+}
+
+static int
+check_rootfs_propagation (const oci_config *cfg, struct rt_error *err)
+{
+  const char *p = cfg->linux ? cfg->linux->rootfs_propagation : NULL;
+
+  if (p && *p && propagation_flags (p, 0) == 0)
+    return rt_error_set (err, 0, ".linux.rootfsPropagation: unknown propagation \"%s\"", p);
+  return 0;
+}
+
+int
+rt_rootfs_prepare (const oci_config *cfg, const char *rootfs, struct rt_mount_ctx *mc, struct rt_error *err)
+{
+  unsigned long prop = MS_SLAVE | MS_REC;
+  size_t i;
+
+  if (check_rootfs_propagation (cfg, err) < 0)
+    return -1;
+  if (cfg->linux && cfg->linux->rootfs_propagation)
+    prop = propagation_flags (cfg->linux->rootfs_propagation, prop) | MS_REC;
+  /* nothing we mount may propagate back to the host */
+  if (mount (NULL, "/", NULL, (prop & (MS_SHARED)) ? (MS_SLAVE | MS_REC) : prop, NULL) < 0)
+    return rt_error_set (err, errno, "make / %s", "a slave mount");
+  if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return rt_error_set (err, errno, "bind-mount the rootfs `%s`", rootfs);
+  mc->rootfd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (mc->rootfd < 0)
+    return rt_error_set (err, errno, "open the rootfs `%s`", rootfs);
+  for (i = 0; i < cfg->mounts_len; i++)
+    if (rt_mount_entry (mc, cfg->mounts[i], i, err) < 0)
+      return -1;
+  return rt_devices_create (mc->rootfd, cfg, mc->new_userns, err);
+}
+
+/* pivot_root into the rootfs with the old root stacked on the same
+ * directory, then detach it: no temporary directory in the rootfs needed. */
+static int
+pivot (const char *rootfs, struct rt_error *err)
+{
+  cleanup_close int oldroot = open ("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+  cleanup_close int newroot = open (rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+
+  if (oldroot < 0 || newroot < 0)
+    return rt_error_set (err, errno, "open the rootfs for pivot_root");
+  if (fchdir (newroot) < 0)
+    return rt_error_set (err, errno, "chdir to the rootfs");
+  if (syscall (SYS_pivot_root, ".", ".") < 0)
+    return rt_error_set (err, errno, "pivot_root into `%s`", rootfs);
+  if (fchdir (oldroot) < 0)
+    return rt_error_set (err, errno, "chdir to the old root");
+  /* the unmount must not propagate to the host */
+  if (mount (NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+    return rt_error_set (err, errno, "make the old root a slave");
+  if (umount2 (".", MNT_DETACH) < 0)
+    return rt_error_set (err, errno, "detach the old root");
+  if (chdir ("/") < 0)
+    return rt_error_set (err, errno, "chdir /");
+  return 0;
+}
+
+static int
+move_root (const char *rootfs, struct rt_error *err)
+{
+  if (chdir (rootfs) < 0)
+    return rt_error_set (err, errno, "chdir to the rootfs `%s`", rootfs);
+  if (mount (rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+    return rt_error_set (err, errno, "move the rootfs to /");
+  if (chroot (".") < 0)
+    return rt_error_set (err, errno, "chroot into the rootfs");
+  if (chdir ("/") < 0)
+    return rt_error_set (err, errno, "chdir /");
+  return 0;
+}
+
+int
+rt_rootfs_pivot (const char *rootfs, bool no_pivot, struct rt_error *err)
+{
+  return no_pivot ? move_root (rootfs, err) : pivot (rootfs, err);
+}
+
+/* /proc and /sys must really be procfs and sysfs before masking relies on
+ * them: a rootfs could place a symlink or another filesystem there. */
+static int
+check_fs_type (const char *path, struct rt_error *err)
+{
+  struct statfs sfs;
+
+  if (strncmp (path, "/proc/", 6) != 0 && strncmp (path, "/sys/", 5) != 0)
+    return 0;
+  if (statfs (path[1] == 'p' ? "/proc" : "/sys", &sfs) < 0)
+    return 0; /* nothing mounted: nothing to mask either */
+  if (path[1] == 'p' ? sfs.f_type != PROC_SUPER_MAGIC : sfs.f_type != SYSFS_MAGIC)
+    return rt_error_set (err, 0, "`%s` is below a %s that is not the kernel's %s", path, path[1] == 'p' ? "/proc" : "/sys",
+                         path[1] == 'p' ? "procfs" : "sysfs");
+  return 0;
+}
+
+static int
+mask_path (const char *path, int *empty_dir, size_t index, struct rt_error *err)
+{
+  cleanup_close int rootfd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int fd = -1;
+  struct stat st;
+
+  if (check_fs_type (path, err) < 0)
+    return rt_error_prefix (err, ".linux.maskedPaths[%zu]", index);
+  fd = rt_open_in_root (rootfd, path, O_PATH | O_NOFOLLOW, 0, NULL);
+  if (fd < 0)
+    return errno == ENOENT ? 0 : rt_error_set (err, errno, ".linux.maskedPaths[%zu]: open `%s`", index, path);
+  if (fstat (fd, &st) < 0)
+    return rt_error_set (err, errno, ".linux.maskedPaths[%zu]: stat `%s`", index, path);
+  if (!S_ISDIR (st.st_mode))
+    {
+      if (rt_mount_fd ("/dev/null", fd, NULL, MS_BIND, NULL) < 0)
+        return rt_error_set (err, errno, ".linux.maskedPaths[%zu]: mask `%s`", index, path);
+      return 0;
+    }
+  if (*empty_dir >= 0)
+    {
+      /* every masked directory shares the first one's empty tmpfs */
+      cleanup_free char *src = rt_fd_path (*empty_dir);
+      if (rt_mount_fd (src, fd, NULL, MS_BIND, NULL) < 0)
+        return rt_error_set (err, errno, ".linux.maskedPaths[%zu]: mask `%s`", index, path);
+      return 0;
+    }
+  if (rt_mount_fd ("tmpfs", fd, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,nr_inodes=1") < 0)
+    return rt_error_set (err, errno, ".linux.maskedPaths[%zu]: mask `%s`", index, path);
+  *empty_dir = rt_open_in_root (rootfd, path, O_PATH | O_DIRECTORY, 0, err);
+  return *empty_dir < 0 ? -1 : 0;
+}
+
+static int
+readonly_path (const char *path, size_t index, struct rt_error *err)
+{
+  cleanup_close int rootfd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int fd = -1, top = -1;
+
+  if (check_fs_type (path, err) < 0)
+    return rt_error_prefix (err, ".linux.readonlyPaths[%zu]", index);
+  fd = rt_open_in_root (rootfd, path, O_PATH | O_NOFOLLOW, 0, NULL);
+  if (fd < 0)
+    return errno == ENOENT ? 0 : rt_error_set (err, errno, ".linux.readonlyPaths[%zu]: open `%s`", index, path);
+  if (rt_mount_fd (path, fd, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return rt_error_set (err, errno, ".linux.readonlyPaths[%zu]: bind `%s`", index, path);
+  top = rt_open_in_root (rootfd, path, O_PATH | O_NOFOLLOW, 0, err);
+  if (top < 0)
+    return -1;
+  if (rt_mount_fd (NULL, top, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_REC,
+                   NULL)
+      < 0)
+    return rt_error_set (err, errno, ".linux.readonlyPaths[%zu]: remount `%s` read-only", index, path);
+  return 0;
+}
+
+int
+rt_rootfs_finish (const oci_config *cfg, struct rt_error *err)
+{
+  const oci_linux *l = cfg->linux;
+  cleanup_close int empty_dir = -1;
+  size_t i;
+
+  for (i = 0; l && i < l->masked_paths_len; i++)
+    if (mask_path (l->masked_paths[i], &empty_dir, i, err) < 0)
+      return -1;
+  for (i = 0; l && i < l->readonly_paths_len; i++)
+    if (readonly_path (l->readonly_paths[i], i, err) < 0)
+      return -1;
+  if (l && l->rootfs_propagation && mount (NULL, "/", NULL, propagation_flags (l->rootfs_propagation, 0), NULL) < 0)
+    return rt_error_set (err, errno, ".linux.rootfsPropagation: set `%s` on /", l->rootfs_propagation);
+  if (cfg->root && cfg->root->readonly
+      && mount (NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, NULL) < 0)
+    return rt_error_set (err, errno, ".root.readonly: remount / read-only");
+  return 0;
+}

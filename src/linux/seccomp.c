@@ -1,0 +1,212 @@
+#include "linux/seccomp.h"
+
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "tables.h"
+#include "util/cleanup.h"
+
+static int
+action_of (const char *name, bool has_errno, uint32_t errno_ret, const char *where, uint32_t *out,
+           struct rt_error *err)
+{
+  const struct oci_name_value *e = oci_table_find (oci_seccomp_actions, name);
+  uint32_t ret = has_errno ? errno_ret : EPERM;
+
+  if (e == NULL)
+    return rt_error_set (err, 0, "%s: unknown seccomp action \"%s\"", where, name);
+  if (strcmp (name, "SCMP_ACT_ERRNO") == 0)
+    *out = SCMP_ACT_ERRNO (ret);
+  else if (strcmp (name, "SCMP_ACT_TRACE") == 0)
+    *out = SCMP_ACT_TRACE (ret);
+  else
+    *out = (uint32_t) e->value;
+  return 0;
+}
+
+static int
+add_rule (scmp_filter_ctx ctx, const oci_seccomp_syscall *sc, uint32_t action, int nr, size_t i,
+          struct rt_error *err)
+{
+  struct scmp_arg_cmp *conds = calloc (sc->args_len + 1, sizeof *conds);
+  size_t j;
+  int r;
+
+  if (conds == NULL)
+    return rt_error_set (err, ENOMEM, "seccomp");
+  for (j = 0; j < sc->args_len; j++)
+    {
+      const oci_seccomp_arg *a = sc->args[j];
+      const struct oci_name_value *op = oci_table_find (oci_seccomp_operators, a->op);
+      if (op == NULL || a->index > 5)
+        {
+          free (conds);
+          return rt_error_set (err, 0, ".linux.seccomp.syscalls[%zu].args[%zu]: %s", i, j,
+                               op == NULL ? "unknown seccomp operator" : "index must be 0 to 5");
+        }
+      conds[j].arg = a->index;
+      conds[j].op = (enum scmp_compare) op->value;
+      conds[j].datum_a = a->value;
+      conds[j].datum_b = a->value_two;
+    }
+  r = seccomp_rule_add_array (ctx, action, nr, (unsigned) sc->args_len, conds);
+  free (conds);
+  if (r < 0)
+    return rt_error_set (err, -r, ".linux.seccomp.syscalls[%zu]: add rule", i);
+  return 0;
+}
+
+static int
+add_syscalls (scmp_filter_ctx ctx, const oci_seccomp *s, uint32_t def, bool *notify, struct rt_error *err)
+{
+  size_t i, j;
+
+  for (i = 0; i < s->syscalls_len; i++)
+    {
+      const oci_seccomp_syscall *sc = s->syscalls[i];
+      cleanup_free char *where = NULL;
+      uint32_t action;
+      size_t known = 0;
+
+      if (asprintf (&where, ".linux.seccomp.syscalls[%zu].action", i) < 0)
+        return rt_error_set (err, ENOMEM, "seccomp");
+      if (action_of (sc->action, sc->has_errno_ret, sc->errno_ret, where, &action, err) < 0)
+        return -1;
+      if (action == SCMP_ACT_NOTIFY)
+        *notify = true;
+      for (j = 0; j < sc->names_len; j++)
+        {
+          int nr = seccomp_syscall_resolve_name (sc->names[j]);
+          if (nr == __NR_SCMP_ERROR)
+            continue; /* not on this kernel or architecture */
+          known++;
+          if (action != def && add_rule (ctx, sc, action, nr, i, err) < 0)
+            return -1;
+        }
+      if (known == 0 && sc->names_len > 0)
+        return rt_error_set (err, 0, ".linux.seccomp.syscalls[%zu].names: unknown syscall \"%s\"", i, sc->names[0]);
+    }
+  return 0;
+}
+
+static int
+set_flags (scmp_filter_ctx ctx, const oci_seccomp *s, struct rt_seccomp *out, struct rt_error *err)
+{
+  size_t i;
+
+  for (i = 0; i < s->flags_len; i++)
+    {
+      const struct oci_name_value *f = oci_table_find (oci_seccomp_flags, s->flags[i]);
+      if (f == NULL)
+        return rt_error_set (err, 0, ".linux.seccomp.flags[%zu]: unknown seccomp flag \"%s\"", i, s->flags[i]);
+      out->flags |= (unsigned) f->value;
+    }
+  (void) ctx;
+  return 0;
+}
+
+static int
+add_archs (scmp_filter_ctx ctx, const oci_seccomp *s, struct rt_error *err)
+{
+  size_t i;
+
+  for (i = 0; i < s->architectures_len; i++)
+    {
+      const struct oci_name_value *a = oci_table_find (oci_seccomp_archs, s->architectures[i]);
+      int r;
+      if (a == NULL)
+        return rt_error_set (err, 0, ".linux.seccomp.architectures[%zu]: unknown seccomp architecture \"%s\"", i,
+                             s->architectures[i]);
+      r = seccomp_arch_add (ctx, (uint32_t) a->value);
+      if (r < 0 && r != -EEXIST)
+        return rt_error_set (err, -r, ".linux.seccomp.architectures[%zu]: add `%s`", i, s->architectures[i]);
+    }
+  return 0;
+}
+
+/* libseccomp 2.5 writes BPF only to an fd: take it back through a memfd. */
+static int
+export_bpf (scmp_filter_ctx ctx, struct rt_seccomp *out, struct rt_error *err)
+{
+  cleanup_close int fd = memfd_create ("rt-seccomp", MFD_CLOEXEC);
+  off_t size;
+  int r;
+
+  if (fd < 0)
+    return rt_error_set (err, errno, "seccomp: memfd");
+  r = seccomp_export_bpf (ctx, fd);
+  if (r < 0)
+    return rt_error_set (err, -r, "seccomp: export the filter");
+  size = lseek (fd, 0, SEEK_END);
+  if (size <= 0 || size % (off_t) sizeof (struct sock_filter) != 0)
+    return rt_error_set (err, EINVAL, "seccomp: bad filter size");
+  out->filter = malloc ((size_t) size);
+  if (out->filter == NULL)
+    return rt_error_set (err, ENOMEM, "seccomp");
+  if (pread (fd, out->filter, (size_t) size, 0) != size)
+    return rt_error_set (err, errno, "seccomp: read the filter");
+  out->len = (unsigned short) (size / (off_t) sizeof (struct sock_filter));
+  return 0;
+}
+
+int
+rt_seccomp_compile (const oci_seccomp *s, struct rt_seccomp *out, struct rt_error *err)
+{
+  scmp_filter_ctx ctx;
+  uint32_t def;
+  int ret = -1;
+
+  memset (out, 0, sizeof *out);
+  if (s == NULL)
+    return 0;
+  if (action_of (s->default_action, s->has_default_errno_ret, s->default_errno_ret, ".linux.seccomp.defaultAction",
+                 &def, err)
+      < 0)
+    return -1;
+  ctx = seccomp_init (def);
+  if (ctx == NULL)
+    return rt_error_set (err, EINVAL, ".linux.seccomp.defaultAction: cannot use \"%s\"", s->default_action);
+  /* the kernel, not libseccomp, decides about no_new_privs */
+  seccomp_attr_set (ctx, SCMP_FLTATR_CTL_NNP, 0);
+  if (def == SCMP_ACT_NOTIFY)
+    out->notify = true;
+  if (add_archs (ctx, s, err) == 0 && set_flags (ctx, s, out, err) == 0
+      && add_syscalls (ctx, s, def, &out->notify, err) == 0 && export_bpf (ctx, out, err) == 0)
+    ret = 0;
+  if (out->notify)
+    out->flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+  seccomp_release (ctx);
+  if (ret < 0)
+    rt_seccomp_free (out);
+  return ret;
+}
+
+void
+rt_seccomp_free (struct rt_seccomp *s)
+{
+  free (s->filter);
+  memset (s, 0, sizeof *s);
+}
+
+int
+rt_seccomp_load (const struct rt_seccomp *s, struct rt_error *err)
+{
+  struct sock_fprog prog;
+  long r;
+
+  if (s == NULL || s->filter == NULL)
+    return 0;
+  prog.len = s->len;
+  prog.filter = s->filter;
+  r = syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, s->flags, &prog);
+  if (r < 0)
+    return rt_error_set (err, errno, "load the seccomp filter");
+  return s->notify ? (int) r : 0;
+}

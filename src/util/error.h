@@ -1,0 +1,32 @@
+/* One error idiom for all of rt: a function returns 0 or a negative value and,
+ * on failure, fills a struct rt_error. Callers add context with
+ * rt_error_prefix() on the way up; main() prints the one resulting line. */
+#ifndef RT_ERROR_H
+#define RT_ERROR_H
+
+#include <stdarg.h>
+
+struct rt_error {
+  int errnum;  /* errno of the root cause, 0 when there is none */
+  char *msg;   /* heap string, NULL when no error is set */
+};
+
+#define RT_PRINTF(a, b) __attribute__ ((format (printf, a, b)))
+
+/* Set the error (replacing any earlier one); returns -1 so that callers can
+ * write `return rt_error_set (err, errno, "open %s", p);`. With errnum != 0
+ * ": strerror(errnum)" is appended to the message. */
+int rt_error_set (struct rt_error *err, int errnum, const char *fmt, ...) RT_PRINTF (3, 4);
+int rt_error_setv (struct rt_error *err, int errnum, const char *fmt, va_list ap);
+
+/* Prepend "context: " to an error already set; returns -1. */
+int rt_error_prefix (struct rt_error *err, const char *fmt, ...) RT_PRINTF (2, 3);
+
+/* Take ownership of a message produced elsewhere (libocispec). */
+int rt_error_take (struct rt_error *err, int errnum, char *msg);
+
+void rt_error_clear (struct rt_error *err);
+
+#define RT_ERROR_INIT { 0, NULL }
+
+#endif

@@ -1,0 +1,359 @@
+#include "util/fs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+
+int
+rt_read_file_at (int dirfd, const char *path, char **out, size_t *len, struct rt_error *err)
+{
+  cleanup_close int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC);
+  cleanup_free char *buf = NULL;
+  size_t size = 0, cap = 0;
+
+  if (fd < 0)
+    return rt_error_set (err, errno, "open `%s`", path);
+  for (;;)
+    {
+      ssize_t n;
+
+      if (cap - size < 4096)
+        {
+          size_t ncap = cap ? cap * 2 : 8192;
+          char *nbuf = realloc (buf, ncap);
+          if (nbuf == NULL)
+            return rt_error_set (err, ENOMEM, "read `%s`", path);
+          buf = nbuf;
+          cap = ncap;
+        }
+      n = read (fd, buf + size, cap - size - 1);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return rt_error_set (err, errno, "read `%s`", path);
+      if (n == 0)
+        break;
+      size += n;
+    }
+  buf[size] = '\0';
+  if (len)
+    *len = size;
+  *out = rt_steal_ptr (&buf);
+  return 0;
+}
+
+int
+rt_read_file (const char *path, char **out, size_t *len, struct rt_error *err)
+{
+  return rt_read_file_at (AT_FDCWD, path, out, len, err);
+}
+
+int
+rt_write_file_at (int dirfd, const char *path, const char *data, size_t len, struct rt_error *err)
+{
+  cleanup_close int fd = openat (dirfd, path, O_WRONLY | O_CLOEXEC);
+  ssize_t n;
+
+  if (fd < 0)
+    return rt_error_set (err, errno, "open `%s`", path);
+  do
+    n = write (fd, data, len);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return rt_error_set (err, errno, "write `%.*s` to `%s`", (int) (len > 64 ? 64 : len), data, path);
+  if ((size_t) n != len)
+    return rt_error_set (err, EIO, "short write to `%s`", path);
+  return 0;
+}
+
+int
+rt_write_file (const char *path, const char *data, size_t len, struct rt_error *err)
+{
+  return rt_write_file_at (AT_FDCWD, path, data, len, err);
+}
+
+static int
+write_all (int fd, const char *data, size_t len)
+{
+  while (len > 0)
+    {
+      ssize_t n = write (fd, data, len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return -1;
+      data += n;
+      len -= n;
+    }
+  return 0;
+}
+
+int
+rt_write_file_atomic_at (int dirfd, const char *name, const char *data, size_t len, mode_t mode,
+                         struct rt_error *err)
+{
+  cleanup_free char *tmp = NULL;
+  cleanup_close int fd = -1;
+
+  if (asprintf (&tmp, ".%s.tmp.%d", name, getpid ()) < 0)
+    return rt_error_set (err, ENOMEM, "write `%s`", name);
+  fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0)
+    return rt_error_set (err, errno, "create `%s`", tmp);
+  if (write_all (fd, data, len) < 0)
+    {
+      int e = errno;
+      unlinkat (dirfd, tmp, 0);
+      return rt_error_set (err, e, "write `%s`", tmp);
+    }
+  if (renameat (dirfd, tmp, dirfd, name) < 0)
+    {
+      int e = errno;
+      unlinkat (dirfd, tmp, 0);
+      return rt_error_set (err, e, "rename `%s` to `%s`", tmp, name);
+    }
+  return 0;
+}
+
+int
+rt_mkdir_p (const char *path, mode_t mode, struct rt_error *err)
+{
+  cleanup_free char *copy = strdup (path);
+  char *p;
+
+  if (copy == NULL)
+    return rt_error_set (err, ENOMEM, "mkdir `%s`", path);
+  for (p = copy + 1; *p; p++)
+    {
+      if (*p != '/')
+        continue;
+      *p = '\0';
+      if (mkdir (copy, mode) < 0 && errno != EEXIST)
+        return rt_error_set (err, errno, "mkdir `%s`", copy);
+      *p = '/';
+    }
+  if (mkdir (copy, mode) < 0 && errno != EEXIST)
+    return rt_error_set (err, errno, "mkdir `%s`", copy);
+  return 0;
+}
+
+int
+rt_rm_rf_at (int parentfd, const char *name, struct rt_error *err)
+{
+  cleanup_close int fd = openat (parentfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  DIR *d;
+  struct dirent *de;
+
+  if (fd < 0)
+    {
+      if (errno == ENOTDIR || errno == ELOOP)
+        return unlinkat (parentfd, name, 0) < 0 && errno != ENOENT
+                   ? rt_error_set (err, errno, "unlink `%s`", name)
+                   : 0;
+      return errno == ENOENT ? 0 : rt_error_set (err, errno, "open `%s`", name);
+    }
+  d = fdopendir (rt_steal_fd (&fd));
+  if (d == NULL)
+    return rt_error_set (err, errno, "opendir `%s`", name);
+  while ((de = readdir (d)) != NULL)
+    {
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      if (de->d_type == DT_DIR)
+        {
+          if (rt_rm_rf_at (dirfd (d), de->d_name, err) < 0)
+            {
+              closedir (d);
+              return -1;
+            }
+        }
+      else if (unlinkat (dirfd (d), de->d_name, 0) < 0 && errno != ENOENT)
+        {
+          closedir (d);
+          return rt_error_set (err, errno, "unlink `%s/%s`", name, de->d_name);
+        }
+    }
+  closedir (d);
+  if (unlinkat (parentfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+    return rt_error_set (err, errno, "rmdir `%s`", name);
+  return 0;
+}
+
+char *
+rt_readlinkat (int dirfd, const char *path)
+{
+  size_t size = 128;
+
+  for (;;)
+    {
+      char *buf = malloc (size);
+      ssize_t n;
+
+      if (buf == NULL)
+        return NULL;
+      n = readlinkat (dirfd, path, buf, size);
+      if (n >= 0 && (size_t) n < size)
+        {
+          buf[n] = '\0';
+          return buf;
+        }
+      free (buf);
+      if (n < 0)
+        return NULL;
+      size *= 2;
+    }
+}
+
+/* Fallback for kernels without openat2: walk component by component,
+ * restarting symlinks from the root, and clamp ".." at the root. */
+static int
+open_in_root_walk (int rootfd, const char *path, int flags, mode_t mode, int depth)
+{
+  cleanup_free char *copy = strdup (path);
+  cleanup_close int cur = -1;
+  char *save = NULL, *comp, *next;
+
+  if (copy == NULL || depth > 40)
+    {
+      errno = copy == NULL ? ENOMEM : ELOOP;
+      return -1;
+    }
+  cur = openat (rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (cur < 0)
+    return -1;
+  for (comp = strtok_r (copy, "/", &save); comp != NULL; comp = next)
+    {
+      struct stat st;
+      int fd;
+
+      next = strtok_r (NULL, "/", &save);
+      if (strcmp (comp, ".") == 0)
+        continue;
+      if (strcmp (comp, "..") == 0)
+        comp = "."; /* never above the root: the caller passes clean paths */
+      if (fstatat (cur, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK (st.st_mode))
+        {
+          cleanup_free char *target = rt_readlinkat (cur, comp);
+          cleanup_free char *full = NULL;
+
+          if (target == NULL)
+            return -1;
+          /* a relative link restarts from the root: conservative, never outside */
+          if (next == NULL)
+            return open_in_root_walk (rootfd, target, flags, mode, depth + 1);
+          if (asprintf (&full, "%s/%s", target, path + (next - copy)) < 0)
+            return -1;
+          return open_in_root_walk (rootfd, full, flags, mode, depth + 1);
+        }
+      fd = openat (cur, comp, next ? (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : (flags | O_NOFOLLOW),
+                   mode);
+      if (fd < 0)
+        return -1;
+      close (cur);
+      cur = fd;
+    }
+  return rt_steal_fd (&cur);
+}
+
+int
+rt_open_in_root (int rootfd, const char *path, int flags, mode_t mode, struct rt_error *err)
+{
+  struct open_how how = { .flags = (unsigned) (flags | O_CLOEXEC), .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+  int fd;
+
+  if (flags & (O_CREAT | O_TMPFILE))
+    how.mode = mode;
+  fd = (int) syscall (SYS_openat2, rootfd, path, &how, sizeof how);
+  if (fd < 0 && errno == ENOSYS)
+    fd = open_in_root_walk (rootfd, path, flags | O_CLOEXEC, mode, 0);
+  if (fd < 0)
+    return rt_error_set (err, errno, "open `%s` inside the root", path);
+  return fd;
+}
+
+int
+rt_mkpath_in_root (int rootfd, const char *path, bool is_dir, struct rt_error *err)
+{
+  cleanup_free char *copy = strdup (path);
+  char *p, *end;
+
+  if (copy == NULL)
+    return rt_error_set (err, ENOMEM, "mkpath `%s`", path);
+  end = copy + strlen (copy);
+  while (end > copy + 1 && end[-1] == '/')
+    *--end = '\0';
+  for (p = copy; p <= end; p++)
+    {
+      bool last = (p == end);
+      int fd;
+
+      if (!last && (*p != '/' || p == copy))
+        continue;
+      *p = '\0';
+      fd = rt_open_in_root (rootfd, copy, O_PATH, 0, NULL);
+      if (fd < 0 && errno == ENOENT)
+        {
+          /* create the component in its (already safe) parent */
+          char *slash = strrchr (copy, '/');
+          cleanup_close int parent = -1;
+          const char *base = slash ? slash + 1 : copy;
+          int r;
+
+          if (slash != NULL && slash != copy)
+            {
+              *slash = '\0';
+              parent = rt_open_in_root (rootfd, copy, O_PATH | O_DIRECTORY, 0, err);
+              *slash = '/';
+              if (parent < 0)
+                return -1;
+            }
+          else
+            parent = dup (rootfd);
+          if (last && !is_dir)
+            {
+              r = openat (parent, base, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0755);
+              if (r >= 0)
+                close (r);
+            }
+          else
+            r = mkdirat (parent, base, 0755);
+          if (r < 0 && errno != EEXIST)
+            return rt_error_set (err, errno, "create `%s` inside the root", copy);
+          fd = rt_open_in_root (rootfd, copy, O_PATH, 0, err);
+        }
+      if (fd < 0)
+        return rt_error_set (err, errno, "open `%s` inside the root", copy);
+      if (last)
+        return fd;
+      close (fd);
+      *p = '/';
+    }
+  return rt_error_set (err, EINVAL, "empty path");
+}
+
+char *
+rt_abspath (const char *path)
+{
+  cleanup_free char *cwd = NULL;
+  char *r = NULL;
+
+  if (path[0] == '/')
+    return strdup (path);
+  cwd = getcwd (NULL, 0);
+  if (cwd == NULL)
+    return NULL;
+  if (strcmp (path, ".") == 0)
+    return rt_steal_ptr (&cwd);
+  if (asprintf (&r, "%s/%s", cwd, path) < 0)
+    return NULL;
+  return r;
+}

@@ -1,0 +1,128 @@
+#include "util/log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+
+static int log_fd = -1;
+static enum rt_log_format log_format = RT_LOG_TEXT;
+static bool log_debug;
+
+int
+rt_log_open (const char *path, enum rt_log_format format, bool debug, struct rt_error *err)
+{
+  log_format = format;
+  log_debug = debug;
+  if (path == NULL)
+    return 0;
+  log_fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (log_fd < 0)
+    return rt_error_set (err, errno, "open log file `%s`", path);
+  return 0;
+}
+
+void
+rt_log_close (void)
+{
+  if (log_fd >= 0)
+    close (log_fd);
+  log_fd = -1;
+}
+
+static void
+timestamp (char *buf, size_t size)
+{
+  struct timespec ts;
+  struct tm tm;
+  size_t n;
+
+  clock_gettime (CLOCK_REALTIME, &ts);
+  gmtime_r (&ts.tv_sec, &tm);
+  n = strftime (buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf (buf + n, size - n, ".%09ldZ", ts.tv_nsec);
+}
+
+static void
+write_json_line (const char *level, const char *msg)
+{
+  yajl_gen g = yajl_gen_alloc (NULL);
+  const unsigned char *buf;
+  size_t len;
+  char ts[64];
+
+  if (g == NULL)
+    return;
+  timestamp (ts, sizeof ts);
+  yajl_gen_map_open (g);
+  yajl_gen_string (g, (const unsigned char *) "level", 5);
+  yajl_gen_string (g, (const unsigned char *) level, strlen (level));
+  yajl_gen_string (g, (const unsigned char *) "msg", 3);
+  yajl_gen_string (g, (const unsigned char *) msg, strlen (msg));
+  yajl_gen_string (g, (const unsigned char *) "time", 4);
+  yajl_gen_string (g, (const unsigned char *) ts, strlen (ts));
+  yajl_gen_map_close (g);
+  if (yajl_gen_get_buf (g, &buf, &len) == yajl_gen_status_ok)
+    dprintf (log_fd, "%.*s\n", (int) len, (const char *) buf);
+  yajl_gen_free (g);
+}
+
+static void
+log_message (const char *level, bool to_stderr, const char *fmt, va_list ap)
+{
+  char *msg = NULL;
+  char ts[64];
+
+  if (vasprintf (&msg, fmt, ap) < 0)
+    return;
+  if (to_stderr)
+    fprintf (stderr, "rt: %s\n", msg);
+  if (log_fd >= 0)
+    {
+      if (log_format == RT_LOG_JSON)
+        write_json_line (level, msg);
+      else
+        {
+          timestamp (ts, sizeof ts);
+          dprintf (log_fd, "%s %s: %s\n", ts, level, msg);
+        }
+    }
+  free (msg);
+}
+
+void
+rt_log_error (const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  log_message ("error", true, fmt, ap);
+  va_end (ap);
+}
+
+void
+rt_log_warning (const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  log_message ("warning", true, fmt, ap);
+  va_end (ap);
+}
+
+void
+rt_log_debug (const char *fmt, ...)
+{
+  va_list ap;
+
+  if (!log_debug)
+    return;
+  va_start (ap, fmt);
+  log_message ("debug", false, fmt, ap);
+  va_end (ap);
+}
