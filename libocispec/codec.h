@@ -75,6 +75,10 @@ void *oci_doc_dup (const struct oci_type *t, const void *doc);
 /* ---- shared by codec.c, parse.c and emit.c only ---- */
 
 #include <stdio.h>
+#include <yajl/yajl_common.h>
+
+/* Allocation functions for yajl: they abort on ENOMEM. */
+extern yajl_alloc_funcs oci_yajl_alloc_funcs;
 
 /* Out of memory where no error can be returned: report and abort. */
 void oci_oom (void) __attribute__ ((noreturn));

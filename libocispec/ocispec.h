@@ -534,10 +534,14 @@ typedef struct
  *   config.json: .root.path: missing required property
  *   config.json: invalid JSON: <yajl's message, on one line>
  *   config.json: expected a JSON object at the top level
- * Unknown properties are ignored and null is the same as absent.  The
- * _parse_file variants use the path as the source.
+ * Unknown properties are ignored, null is the same as absent and of
+ * repeated keys the last wins.  The _parse_file variants read files of any
+ * size and use the path as the source.
  * emit: returns a heap string with the document as JSON (pretty: indented by
- * tabs like runc's output, compact: one line), or NULL with *err set. */
+ * tabs like runc's output, compact: one line), or NULL with *err set.  Keys
+ * come in the spec's order; absent values (NULL, has_ false, empty arrays and
+ * maps, false bools) are left out unless required, integers without a has_
+ * flag are always written, and so are the strings and pid of oci_state. */
 oci_config *oci_config_parse_file (const char *path, char **err);
 oci_config *oci_config_parse (const char *json, size_t len, const char *source, char **err);
 char *oci_config_emit (const oci_config *c, bool pretty, char **err);

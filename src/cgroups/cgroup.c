@@ -10,14 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
 #include "util/fs.h"
-
-#define CGROUP_DEFAULT_PARENT "rt"
 
 static void
 hier_free (struct rt_cgroup_hier *h)
@@ -97,6 +96,20 @@ hier_seen (const struct rt_cgroup_layout *l, const char *controllers, bool v2)
   return false;
 }
 
+/* A mount that a later mount covers (cgroup2 mounted over /sys/fs/cgroup
+ * in a private mount namespace hides the v1 hierarchies below it) is still
+ * in mountinfo: the mount point then leads to another filesystem, or is gone. */
+static bool
+mount_visible (const char *mountpoint, const char *devno)
+{
+  unsigned int maj, min;
+  struct stat st;
+
+  if (sscanf (devno, "%u:%u", &maj, &min) != 2)
+    return true;
+  return stat (mountpoint, &st) == 0 && major (st.st_dev) == maj && minor (st.st_dev) == min;
+}
+
 static int
 read_mounts (struct rt_cgroup_layout *l, struct rt_error *err)
 {
@@ -122,6 +135,8 @@ read_mounts (struct rt_cgroup_layout *l, struct rt_error *err)
       strtok_r (NULL, " ", &save); /* source */
       superopts = strtok_r (NULL, " \n", &save);
       if (fields[4] == NULL || ftype == NULL || superopts == NULL)
+        continue;
+      if ((strcmp (ftype, "cgroup2") == 0 || strcmp (ftype, "cgroup") == 0) && !mount_visible (fields[4], fields[2]))
         continue;
       if (strcmp (ftype, "cgroup2") == 0 && !hier_seen (l, "", true))
         {
@@ -188,8 +203,8 @@ rt_cgroup_layout_read (struct rt_cgroup_layout *l, struct rt_error *err)
   return 0;
 }
 
-static bool
-list_has (const char *list, const char *name)
+bool
+rt_cgroup_list_has (const char *list, const char *name)
 {
   size_t n = strlen (name);
   const char *p = list;
@@ -209,10 +224,10 @@ rt_cgroup_hier_for (const struct rt_cgroup_layout *l, const char *controller)
   size_t i;
 
   for (i = 0; i < l->len; i++)
-    if (!l->h[i].v2 && list_has (l->h[i].controllers, controller))
+    if (!l->h[i].v2 && rt_cgroup_list_has (l->h[i].controllers, controller))
       return &l->h[i];
   for (i = 0; i < l->len; i++)
-    if (l->h[i].v2 && list_has (l->h[i].controllers, controller))
+    if (l->h[i].v2 && rt_cgroup_list_has (l->h[i].controllers, controller))
       return &l->h[i];
   return NULL;
 }
@@ -258,8 +273,9 @@ cgroup_dir (const struct rt_cgroup_hier *h, const char *cgroups_path, const char
   const char *caller = strcmp (h->caller, "/") == 0 ? "" : h->caller;
   int n;
 
+  /* runc's default is the relative path <id>: below the caller's cgroup */
   if (cgroups_path == NULL || *cgroups_path == '\0')
-    n = asprintf (&dir, "%s/" CGROUP_DEFAULT_PARENT "/%s", h->mount, id);
+    n = asprintf (&dir, "%s%s/%s", h->mount, caller, id);
   else if (cgroups_path[0] == '/')
     n = asprintf (&dir, "%s%s", h->mount, cgroups_path);
   else
@@ -301,7 +317,7 @@ create_dir (const struct rt_cgroup_hier *h, const char *dir, struct rt_error *er
 {
   if (rt_mkdir_p (dir, 0755, err) < 0)
     return rt_error_prefix (err, "create cgroup");
-  if (!h->v2 && list_has (h->controllers, "cpuset"))
+  if (!h->v2 && rt_cgroup_list_has (h->controllers, "cpuset"))
     return cpuset_inherit (h->mount, dir, err);
   if (h->v2)
     return rt_cgroup_v2_enable_controllers (h->mount, dir + strlen (h->mount), err);
@@ -338,6 +354,40 @@ check_path (const char *cgroups_path, struct rt_error *err)
   return 0;
 }
 
+/* The controllers enabled for a cgroup2 directory (not the mount's: a
+ * parent may not pass all of them down). */
+static char *
+v2_dir_controllers (const char *dir)
+{
+  cleanup_free char *path = NULL;
+  char *data = NULL;
+
+  if (asprintf (&path, "%s/cgroup.controllers", dir) < 0)
+    return NULL;
+  if (rt_read_file (path, &data, NULL, NULL) < 0)
+    return strdup ("");
+  data[strcspn (data, "\n")] = '\0';
+  return data;
+}
+
+/* Apply res in the directory dir of hierarchy h. */
+static int
+apply_one (const struct rt_cgroup_layout *l, const struct rt_cgroup_hier *h, const char *dir,
+           const oci_resources *res, struct rt_error *err)
+{
+  cleanup_free char *ctrl = NULL;
+
+  if (!h->v2)
+    return rt_cgroup_v1_apply (dir, h->controllers, res, err);
+  ctrl = v2_dir_controllers (dir);
+  if (ctrl == NULL)
+    return rt_error_set (err, ENOMEM, "cgroup");
+  if (rt_cgroup_check_v2_dir (l, dir, ctrl, res, err) < 0)
+    return -1;
+  /* the devices controller of v1, when mounted, does the filtering */
+  return rt_cgroup_v2_apply (dir, ctrl, res, rt_cgroup_hier_for (l, "devices") == NULL, err);
+}
+
 int
 rt_cgroup_create (const char *cgroups_path, const char *id, const oci_resources *res, struct rt_cgroup *cg,
                   struct rt_error *err)
@@ -350,6 +400,11 @@ rt_cgroup_create (const char *cgroups_path, const char *id, const oci_resources 
   cg->clone_fd = -1;
   if (check_path (cgroups_path, err) < 0 || rt_cgroup_layout_read (&l, err) < 0)
     return -1;
+  if (rt_cgroup_check_layout (&l, res, err) < 0)
+    {
+      rt_cgroup_layout_free (&l);
+      return -1;
+    }
   cg->dirs = calloc (l.len + 1, sizeof (char *));
   if (cg->dirs == NULL)
     goto out;
@@ -363,10 +418,7 @@ rt_cgroup_create (const char *cgroups_path, const char *id, const oci_resources 
         goto out;
       if (l.h[i].v2)
         cg->clone_fd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-      if (res != NULL
-          && (l.h[i].v2 ? rt_cgroup_v2_apply (dir, l.h[i].controllers, res, err)
-                        : rt_cgroup_v1_apply (dir, l.h[i].controllers, res, err))
-                 < 0)
+      if (res != NULL && apply_one (&l, &l.h[i], dir, res, err) < 0)
         goto out;
     }
   ret = 0;
@@ -382,25 +434,37 @@ out:
   return ret;
 }
 
+/* The hierarchy a directory lives in. */
+static const struct rt_cgroup_hier *
+hier_of (const struct rt_cgroup_layout *l, const char *dir)
+{
+  size_t j;
+
+  for (j = 0; j < l->len; j++)
+    {
+      size_t n = strlen (l->h[j].mount);
+      if (strncmp (dir, l->h[j].mount, n) == 0 && dir[n] == '/')
+        return &l->h[j];
+    }
+  return NULL;
+}
+
 int
 rt_cgroup_apply (char *const *dirs, size_t len, const oci_resources *res, struct rt_error *err)
 {
   struct rt_cgroup_layout l;
-  size_t i, j;
-  int ret = 0;
+  size_t i;
+  int ret;
 
   if (rt_cgroup_layout_read (&l, err) < 0)
     return -1;
+  ret = rt_cgroup_check_layout (&l, res, err);
   for (i = 0; i < len && ret == 0; i++)
-    for (j = 0; j < l.len && ret == 0; j++)
-      {
-        size_t n = strlen (l.h[j].mount);
-        if (strncmp (dirs[i], l.h[j].mount, n) != 0 || dirs[i][n] != '/')
-          continue;
-        ret = l.h[j].v2 ? rt_cgroup_v2_apply (dirs[i], l.h[j].controllers, res, err)
-                        : rt_cgroup_v1_apply (dirs[i], l.h[j].controllers, res, err);
-        break;
-      }
+    {
+      const struct rt_cgroup_hier *h = hier_of (&l, dirs[i]);
+      if (h != NULL)
+        ret = apply_one (&l, h, dirs[i], res, err);
+    }
   rt_cgroup_layout_free (&l);
   return ret;
 }
@@ -459,12 +523,27 @@ rt_cgroup_pids (char *const *dirs, size_t len, pid_t **pids, size_t *npids, stru
   return 0;
 }
 
+/* cgroup.kill (v2, Linux 5.14) kills every process at once, including
+ * those forked while a pid-by-pid loop runs. */
+static bool
+kill_via_cgroup_kill (char *const *dirs, size_t len)
+{
+  size_t i;
+
+  for (i = 0; i < len; i++)
+    if (rt_cgroup_dir_is_v2 (dirs[i]) && rt_cgroup_write (dirs[i], "cgroup.kill", "1", NULL) == 0)
+      return true;
+  return false;
+}
+
 int
 rt_cgroup_signal_all (char *const *dirs, size_t len, int sig, struct rt_error *err)
 {
   cleanup_free pid_t *pids = NULL;
   size_t n = 0, i;
 
+  if (sig == SIGKILL && kill_via_cgroup_kill (dirs, len))
+    return 0;
   if (rt_cgroup_pids (dirs, len, &pids, &n, err) < 0)
     return -1;
   for (i = 0; i < n; i++)
@@ -478,21 +557,6 @@ sleep_ms (long ms)
 {
   struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
   nanosleep (&ts, NULL);
-}
-
-/* Default paths live under /rt: remove that parent once it is empty. */
-static void
-remove_default_parent (const char *dir)
-{
-  cleanup_free char *parent = strdup (dir);
-  char *slash = parent ? strrchr (parent, '/') : NULL;
-
-  if (slash == NULL)
-    return;
-  *slash = '\0';
-  slash = strrchr (parent, '/');
-  if (slash != NULL && strcmp (slash + 1, CGROUP_DEFAULT_PARENT) == 0)
-    rmdir (parent);
 }
 
 int
@@ -515,7 +579,6 @@ rt_cgroup_destroy (char *const *dirs, size_t len, struct rt_error *err)
         }
       if (tries == 200)
         return rt_error_set (err, EBUSY, "remove cgroup `%s`", dirs[i]);
-      remove_default_parent (dirs[i]);
     }
   return 0;
 }

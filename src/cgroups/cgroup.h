@@ -43,7 +43,7 @@ struct rt_cgroup
 };
 
 /* cgroupsPath: absolute as given, relative below the caller's cgroup, and
- * /rt/<id> when absent. Creates the directories and applies resources. */
+ * <id> (relative) when absent, as runc. Creates the directories and applies resources. */
 int rt_cgroup_create (const char *cgroups_path, const char *id, const oci_resources *res, struct rt_cgroup *cg,
                       struct rt_error *err);
 void rt_cgroup_release (struct rt_cgroup *cg);
@@ -63,10 +63,45 @@ int rt_cgroup_signal_all (char *const *dirs, size_t len, int sig, struct rt_erro
 /* Is this directory on a cgroup2 filesystem? */
 bool rt_cgroup_dir_is_v2 (const char *dir);
 
-/* Backends: apply the resources that live in one directory of their kind. */
+/* Backends: apply the resources that live in one directory of their kind.
+ * v2: `controllers` are those of the directory itself (its
+ * cgroup.controllers); `devices` says that the cgroup2 tree filters devices
+ * (no v1 devices hierarchy), with an eBPF program. */
 int rt_cgroup_v1_apply (const char *dir, const char *controllers, const oci_resources *res, struct rt_error *err);
-int rt_cgroup_v2_apply (const char *dir, const char *controllers, const oci_resources *res, struct rt_error *err);
+int rt_cgroup_v2_apply (const char *dir, const char *controllers, const oci_resources *res, bool devices,
+                        struct rt_error *err);
 int rt_cgroup_v2_enable_controllers (const char *mount, const char *path, struct rt_error *err);
+
+/* Fails, naming the controller, when res asks for something that no
+ * hierarchy of the layout serves (checks.c). */
+int rt_cgroup_check_layout (const struct rt_cgroup_layout *l, const oci_resources *res, struct rt_error *err);
+/* Fails when res needs a controller of the cgroup2 tree that is not
+ * enabled for dir (absent from its cgroup.controllers). */
+int rt_cgroup_check_v2_dir (const struct rt_cgroup_layout *l, const char *dir, const char *controllers,
+                            const oci_resources *res, struct rt_error *err);
+bool rt_cgroup_list_has (const char *list, const char *name);
+
+/* Statistics as runc's `events` prints them: the "data" object of a
+ * stats event (stats.c). */
+struct yajl_gen_t;
+int rt_cgroup_stats_emit (struct yajl_gen_t *g, char *const *dirs, size_t len, struct rt_error *err);
+
+/* OOM notifications (oom.c): v1 eventfd on memory.oom_control, v2 inotify
+ * on memory.events. fd is pollable; read tells how many OOM kills happened
+ * since the last read. */
+struct rt_oom_watch
+{
+  int fd;      /* -1: no memory controller, nothing to watch */
+  int ctl_fd;  /* v1: memory.oom_control, held while registered */
+  bool v2;
+  char *dir;   /* the memory cgroup directory */
+  char *events; /* v2: memory.events */
+  unsigned long long seen; /* v2: oom_kill count already reported */
+};
+int rt_oom_watch_open (char *const *dirs, size_t len, struct rt_oom_watch *w, struct rt_error *err);
+/* The number of new OOM events (0 for none), or -1 once the cgroup is gone. */
+int rt_oom_watch_read (struct rt_oom_watch *w);
+void rt_oom_watch_close (struct rt_oom_watch *w);
 
 /* Write "value" to dir/file, naming both in the error. */
 int rt_cgroup_write (const char *dir, const char *file, const char *value, struct rt_error *err);

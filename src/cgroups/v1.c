@@ -40,37 +40,61 @@ file_exists (const char *dir, const char *file)
     }                                                                                              \
   while (0)
 
-/* Kernel memory limits are gone from recent kernels: only an error when
- * the knob exists and refuses, a warning-free no-op when it is absent. */
+/* Kernel memory limits are gone from recent kernels (the files may stay
+ * but refuse with EOPNOTSUPP): like runc, ignore them there. */
 static int
 memory_optional (const char *dir, const char *file, int64_t v, struct rt_error *err)
 {
+  struct rt_error e = RT_ERROR_INIT;
+
   if (!file_exists (dir, file))
     return 0;
-  return rt_cgroup_writef (dir, file, err, "%lld", (long long) v);
+  if (rt_cgroup_writef (dir, file, &e, "%lld", (long long) v) == 0)
+    return 0;
+  if (e.errnum == EOPNOTSUPP || e.errnum == ENOTSUP)
+    {
+      rt_error_clear (&e);
+      return 0;
+    }
+  rt_error_clear (err);
+  *err = e;
+  return -1;
+}
+
+/* Without swap accounting there is no memsw file: unlimited is a no-op. */
+static int
+memsw (const char *dir, int64_t swap, struct rt_error *err)
+{
+  if (!file_exists (dir, "memory.memsw.limit_in_bytes"))
+    {
+      if (swap < 0)
+        return 0;
+      return rt_error_set (err, ENOTSUP, "memory.swap %lld: this kernel has no swap accounting (memory.memsw.limit_in_bytes)",
+                           (long long) swap);
+    }
+  return rt_cgroup_writef (dir, "memory.memsw.limit_in_bytes", err, "%lld", (long long) swap);
 }
 
 static int
 apply_memory (const char *dir, const oci_memory *m, struct rt_error *err)
 {
-  if (m->has_limit && m->has_swap)
+  if (m->has_limit && m->has_swap && m->swap != 0)
     {
-      /* memsw must stay >= limit at every step: order the two writes */
+      /* memsw must stay >= limit at every step: raise memsw first when
+       * the limit goes up, lower the limit first when it goes down */
       if (rt_cgroup_writef (dir, "memory.limit_in_bytes", NULL, "%lld", (long long) m->limit) < 0)
-        W ("memory.memsw.limit_in_bytes", "%lld", (long long) m->swap);
-      else if (m->swap != 0)
         {
-          if (!file_exists (dir, "memory.memsw.limit_in_bytes"))
-            return rt_error_set (err, ENOTSUP, "memory.swap %lld: this kernel has no swap accounting (memory.memsw.limit_in_bytes)",
-                                 (long long) m->swap);
-          W ("memory.memsw.limit_in_bytes", "%lld", (long long) m->swap);
+          if (memsw (dir, m->swap, err) < 0)
+            return -1;
+          W ("memory.limit_in_bytes", "%lld", (long long) m->limit);
         }
-      W ("memory.limit_in_bytes", "%lld", (long long) m->limit);
+      else if (memsw (dir, m->swap, err) < 0)
+        return -1;
     }
   else if (m->has_limit)
     W ("memory.limit_in_bytes", "%lld", (long long) m->limit);
-  else if (m->has_swap)
-    W ("memory.memsw.limit_in_bytes", "%lld", (long long) m->swap);
+  else if (m->has_swap && m->swap != 0 && memsw (dir, m->swap, err) < 0)
+    return -1;
   if (m->has_reservation)
     W ("memory.soft_limit_in_bytes", "%lld", (long long) m->reservation);
   if (m->has_kernel && memory_optional (dir, "memory.kmem.limit_in_bytes", m->kernel, err) < 0)
@@ -220,7 +244,8 @@ rt_cgroup_v1_apply (const char *dir, const char *controllers, const oci_resource
     return -1;
   if (has (controllers, "cpuset") && r->cpu && apply_cpuset (dir, r->cpu, err) < 0)
     return -1;
-  if (has (controllers, "pids") && r->pids)
+  /* pids.limit 0 leaves the limit alone (runc), below 0 is unlimited */
+  if (has (controllers, "pids") && r->pids && r->pids->limit != 0)
     {
       if (r->pids->limit > 0)
         W ("pids.max", "%lld", (long long) r->pids->limit);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroups/devices.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -70,6 +71,41 @@ rt_cgroup_v2_enable_controllers (const char *mount, const char *path, struct rt_
   return 0;
 }
 
+/* The memory limit in force: the one given, else memory.max (an update
+ * may change the swap alone). -1 for none. */
+static long long
+memory_limit (const char *dir, const oci_memory *m)
+{
+  cleanup_free char *path = NULL, *data = NULL;
+
+  if (m->has_limit)
+    return m->limit < 0 ? -1 : m->limit;
+  if (asprintf (&path, "%s/memory.max", dir) < 0 || rt_read_file (path, &data, NULL, NULL) < 0
+      || strncmp (data, "max", 3) == 0)
+    return -1;
+  return strtoll (data, NULL, 10);
+}
+
+/* OCI's swap counts memory+swap (v1's memsw); memory.swap.max counts swap
+ * alone. 0 means unset; -1 unlimited. */
+static int
+apply_swap (const char *dir, const oci_memory *m, struct rt_error *err)
+{
+  long long limit = memory_limit (dir, m);
+
+  if (m->swap < 0)
+    W ("memory.swap.max", "%s", "max");
+  else if (limit < 0)
+    return rt_error_set (err, EINVAL, "memory.swap %lld: a swap limit needs a memory limit on cgroup v2",
+                         (long long) m->swap);
+  else if (m->swap < limit)
+    return rt_error_set (err, EINVAL, "memory.swap %lld: must be >= the memory limit %lld (it counts memory+swap)",
+                         (long long) m->swap, limit);
+  else
+    W ("memory.swap.max", "%lld", (long long) m->swap - limit);
+  return 0;
+}
+
 static int
 apply_memory (const char *dir, const oci_memory *m, struct rt_error *err)
 {
@@ -80,18 +116,8 @@ apply_memory (const char *dir, const oci_memory *m, struct rt_error *err)
       else
         W ("memory.max", "%lld", (long long) m->limit);
     }
-  if (m->has_swap)
-    {
-      if (m->swap < 0)
-        W ("memory.swap.max", "%s", "max");
-      else if (!m->has_limit || m->limit < 0)
-        return rt_error_set (err, EINVAL, "memory.swap.max: a swap limit needs a memory limit on cgroup v2");
-      else if (m->swap < m->limit)
-        return rt_error_set (err, EINVAL, "memory.swap %lld: must be >= memory.limit %lld (it counts memory+swap)",
-                             (long long) m->swap, (long long) m->limit);
-      else
-        W ("memory.swap.max", "%lld", (long long) (m->swap - m->limit));
-    }
+  if (m->has_swap && m->swap != 0 && apply_swap (dir, m, err) < 0)
+    return -1;
   if (m->has_reservation)
     {
       if (m->reservation < 0)
@@ -219,8 +245,11 @@ int rt_cgroup_rdma_apply (const char *dir, const oci_resources *r, struct rt_err
 /* On a hybrid host the cgroup2 mount has only some controllers: apply just
  * what it serves (v1.c has the rest). */
 int
-rt_cgroup_v2_apply (const char *dir, const char *controllers, const oci_resources *r, struct rt_error *err)
+rt_cgroup_v2_apply (const char *dir, const char *controllers, const oci_resources *r, bool devices,
+                    struct rt_error *err)
 {
+  if (devices && r->devices_len > 0 && rt_cgroup_v2_devices (dir, r->devices, r->devices_len, err) < 0)
+    return -1;
   if (has (controllers, "memory") && r->memory && apply_memory (dir, r->memory, err) < 0)
     return -1;
   if (has (controllers, "cpu") && r->cpu && apply_cpu (dir, r->cpu, err) < 0)
@@ -232,7 +261,7 @@ rt_cgroup_v2_apply (const char *dir, const char *controllers, const oci_resource
       if (r->cpu->mems && *r->cpu->mems)
         W ("cpuset.mems", "%s", r->cpu->mems);
     }
-  if (has (controllers, "pids") && r->pids)
+  if (has (controllers, "pids") && r->pids && r->pids->limit != 0)
     {
       if (r->pids->limit > 0)
         W ("pids.max", "%lld", (long long) r->pids->limit);

@@ -1,72 +1,23 @@
 /* rt run: create, start through the sync socket, and (unless --detach)
- * mirror the container: signals forwarded, its exit status returned, the
- * container deleted afterwards. */
+ * mirror the container: signals forwarded, its terminal relayed, its exit
+ * status returned, the container deleted afterwards. */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "cmd/create_opts.h"
+#include "container/exec.h"
 #include "container/hooks.h"
 #include "container/sync.h"
+#include "linux/process.h"
+#include "linux/terminal.h"
+#include "util/cleanup.h"
 #include "util/log.h"
-
-static volatile pid_t forward_to;
-
-static void
-forward (int sig)
-{
-  if (forward_to > 0)
-    kill (forward_to, sig);
-}
-
-static void
-forward_signals (pid_t pid)
-{
-  static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT };
-  struct sigaction sa = { .sa_handler = forward, .sa_flags = SA_RESTART };
-  size_t i;
-
-  forward_to = pid;
-  sigemptyset (&sa.sa_mask);
-  for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-    sigaction (sigs[i], &sa, NULL);
-}
-
-/* After START: EOF on the sync socket means the process was exec'd, a
- * message is the child's error. */
-static int
-await_exec (int fd, struct rt_error *err)
-{
-  char *msg = NULL;
-  int r = rt_sync_expect (fd, RT_SYNC_READY, &msg, err);
-
-  close (fd);
-  if (r == 0)
-    {
-      free (msg);
-      return rt_error_set (err, EPROTO, "start: unexpected message");
-    }
-  if (err->msg && strstr (err->msg, "exited before it was set up") != NULL)
-    {
-      rt_error_clear (err);
-      return 0;
-    }
-  return -1;
-}
-
-static int
-exit_status (int status)
-{
-  if (WIFEXITED (status))
-    return WEXITSTATUS (status);
-  if (WIFSIGNALED (status))
-    return 128 + WTERMSIG (status);
-  return 1;
-}
 
 static void
 poststart (const struct rt_created *c, const char *id, const char *bundle)
@@ -83,37 +34,133 @@ poststart (const struct rt_created *c, const char *id, const char *bundle)
   rt_error_clear (&err);
 }
 
+/* Only to apply runc's console rules before anything is created; create
+ * itself reports a config that does not parse. */
+static bool
+bundle_wants_terminal (const char *bundle)
+{
+  cleanup_free char *path = NULL;
+  char *perr = NULL;
+  oci_config *cfg;
+  bool t;
+
+  if (asprintf (&path, "%s/config.json", bundle ? bundle : ".") < 0)
+    return false;
+  cfg = oci_config_parse_file (path, &perr);
+  free (perr);
+  t = cfg && cfg->process && cfg->process->terminal;
+  oci_config_free (cfg);
+  return t;
+}
+
+/* runc's rules; with a terminal in the foreground and no console socket,
+ * rt receives the terminal itself (*relay). */
+static int
+console_mode (const struct rt_create_cli *c, bool *relay, struct rt_error *err)
+{
+  bool tty = bundle_wants_terminal (c->o.bundle);
+
+  *relay = false;
+  if (c->o.console_socket && (!c->detach || !tty))
+    return rt_error_set (err, 0, "cannot use --console-socket if rt will not detach or allocate a tty");
+  if (tty && c->detach && !c->o.console_socket)
+    return rt_error_set (err, 0, "cannot allocate a tty if rt will detach without setting --console-socket");
+  *relay = tty && !c->o.console_socket;
+  return 0;
+}
+
+static void
+discard (struct rt_context *ctx, struct rt_created *out, const char *id)
+{
+  struct rt_error derr = RT_ERROR_INIT;
+
+  rt_container_delete (ctx, id, true, &derr);
+  rt_error_clear (&derr);
+  oci_config_free (out->cfg);
+}
+
+/* Create and start; with a relayed terminal, *master is its pty. */
+static int
+create_and_start (struct rt_context *ctx, struct rt_create_cli *c, bool relay, struct rt_created *out, int *master,
+                  struct rt_error *err)
+{
+  struct rt_console_listener l = { .fd = -1, .dirfd = -1 };
+  int r;
+
+  if (relay && rt_console_listen (&l, err) < 0)
+    {
+      rt_console_listener_close (&l);
+      return -1;
+    }
+  if (relay)
+    c->o.console_socket = l.path;
+  r = rt_container_create (ctx, &c->o, out, err);
+  c->o.console_socket = NULL;
+  if (r == 0 && relay)
+    r = *master = rt_console_listener_take (&l, err);
+  rt_console_listener_close (&l);
+  if (r < 0)
+    {
+      if (out->cfg)
+        discard (ctx, out, c->o.id);
+      return -1;
+    }
+  rt_signals_forward (out->pid, !relay);
+  if (rt_sync_send (out->sync_fd, RT_SYNC_START, 0, NULL, err) < 0 || rt_sync_await_exec (out->sync_fd, err) < 0)
+    {
+      rt_error_prefix (err, "run `%s`", c->o.id);
+      close (out->sync_fd);
+      discard (ctx, out, c->o.id);
+      return -1;
+    }
+  close (out->sync_fd);
+  return 0;
+}
+
+/* The exit code of the container's process; the relay ending early only
+ * loses output, so it is a warning. */
+static int
+mirror (pid_t pid, int master, struct rt_error *err)
+{
+  struct rt_error rerr = RT_ERROR_INIT;
+  cleanup_close int pidfd = -1;
+
+  if (master >= 0)
+    {
+      pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+      if (pidfd < 0)
+        rt_error_set (&rerr, errno, "terminal: pidfd_open");
+      if (pidfd < 0 || rt_terminal_relay (master, pidfd, &rerr) < 0)
+        rt_log_warning ("%s", rerr.msg);
+      rt_error_clear (&rerr);
+    }
+  return rt_wait_exit_code (pid, err);
+}
+
 RT_CMD (run)
 {
   struct rt_create_cli c = { 0 };
-  struct rt_created out;
-  int first, status = 0, code;
+  struct rt_created out = { 0 };
   struct rt_error derr = RT_ERROR_INIT;
+  cleanup_close int master = -1;
+  int first, code;
+  bool relay;
 
   first = rt_create_cli_parse ("run", argc, argv, &c, err);
   if (first < 0)
     return first == -2 ? 0 : -1;
   c.o.run = true;
-  if (rt_container_create (ctx, &c.o, &out, err) < 0)
+  if (console_mode (&c, &relay, err) < 0)
     return -1;
-  forward_signals (out.pid);
-  if (rt_sync_send (out.sync_fd, RT_SYNC_START, 0, NULL, err) < 0 || await_exec (out.sync_fd, err) < 0)
-    {
-      rt_error_prefix (err, "run `%s`", c.o.id);
-      rt_container_delete (ctx, c.o.id, true, &derr);
-      rt_error_clear (&derr);
-      oci_config_free (out.cfg);
-      return -1;
-    }
+  if (create_and_start (ctx, &c, relay, &out, &master, err) < 0)
+    return -1;
   poststart (&out, c.o.id, c.o.bundle ? c.o.bundle : ".");
   if (c.detach)
     {
       oci_config_free (out.cfg);
       return 0;
     }
-  while (waitpid (out.pid, &status, 0) < 0 && errno == EINTR)
-    ;
-  code = exit_status (status);
+  code = mirror (out.pid, master, err);
   oci_config_free (out.cfg);
   if (!c.keep && rt_container_delete (ctx, c.o.id, true, &derr) < 0)
     rt_log_warning ("%s", derr.msg);

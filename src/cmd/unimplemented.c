@@ -7,11 +7,6 @@
     return rt_error_set (err, 0, #name ": not implemented yet");                                   \
   }
 
-NOT_YET (exec)
-NOT_YET (ps)
-NOT_YET (update)
-NOT_YET (events)
-NOT_YET (features)
 
 RT_CMD (checkpoint)
 {

@@ -46,6 +46,7 @@ struct rt_init_args
   size_t cgroup_dirs_len;
   bool new_cgroupns; /* unshared by the child once it sits in its cgroups */
   const struct rt_seccomp *seccomp;
+  int parent_fds[2]; /* the parent's state dir (it holds the lock) and cgroup fds */
 };
 
 __attribute__ ((noreturn)) void rt_init_main (struct rt_init_args *a);

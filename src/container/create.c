@@ -197,7 +197,7 @@ spawn (struct creation *c, struct rt_error *err)
   struct rt_init_args a = {
     .ctx = c->ctx, .opts = c->o, .cfg = c->cfg, .rootfs = c->rootfs, .bundle = c->bundle, .ns = c->ns,
     .sync_fd = c->sync[1], .fifo_fd = c->fifo_fd, .console_fd = c->console_fd, .cgroup_dirs = c->cg.dirs,
-    .cgroup_dirs_len = c->cg.len, .seccomp = &c->seccomp,
+    .cgroup_dirs_len = c->cg.len, .seccomp = &c->seccomp, .parent_fds = { c->dirfd, c->cg.clone_fd },
   };
   unsigned long flags = c->ns.clone_flags;
   struct rt_ns_restore saved;
@@ -221,6 +221,11 @@ spawn (struct creation *c, struct rt_error *err)
     return rt_error_set (err, errno, "clone the container process");
   close (c->sync[1]);
   c->sync[1] = -1;
+  /* record the pid at once: if rt dies from here on, delete --force finds it */
+  c->state.pid = c->pid;
+  c->state.start_time = rt_proc_start_time (c->pid);
+  if (rt_state_write (c->dirfd, &c->state, err) < 0)
+    return -1;
   if (c->cg.len > 0 && rt_cgroup_enter (c->cg.dirs, c->cg.len, c->pid, into_cgroup, err) < 0)
     return -1;
   if (rt_idmap_write (c->pid, c->cfg, &c->ns, err) < 0)
@@ -252,8 +257,6 @@ finish (struct creation *c, struct rt_error *err)
 {
   if (rt_sync_expect (c->sync[0], RT_SYNC_READY, NULL, err) < 0)
     return -1;
-  c->state.pid = c->pid;
-  c->state.start_time = rt_proc_start_time (c->pid);
   c->state.creating = false;
   if (rt_state_write (c->dirfd, &c->state, err) < 0)
     return -1;

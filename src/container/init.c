@@ -87,32 +87,39 @@ setup_container (struct rt_init_args *a, char **state, char **exe, struct rt_err
   return 0;
 }
 
-/* The last steps, as the container's user: nothing may fail silently. */
 static int
 become_process (struct rt_init_args *a, const char *state, struct rt_error *err)
 {
-  const oci_config *cfg = a->cfg;
-  const oci_process *p = cfg->process;
-  const oci_hooks *h = cfg->hooks;
+  const oci_hooks *h = a->cfg->hooks;
 
   if (h && rt_hooks_run (h->start_container, h->start_container_len, "startContainer", state, err) < 0)
     return -1;
-  if (setsid () < 0 && errno != EPERM)
-    return rt_error_set (err, errno, "setsid");
-  if (p->terminal && rt_terminal_make_controlling (err) < 0)
-    return -1;
-  if (rt_rlimits_apply (p, err) < 0 || rt_fds_close_on_exec (a->opts->preserve_fds, err) < 0)
-    return -1;
-  /* without no_new_privs the filter needs CAP_SYS_ADMIN: load it while we
-   * still have it; with no_new_privs, as late as possible */
-  if (!p->no_new_privileges && rt_seccomp_load (a->seccomp, err) < 0)
-    return -1;
-  if (rt_caps_drop_bounding (p->capabilities, err) < 0 || rt_user_apply (p, err) < 0
-      || rt_caps_apply (p->capabilities, err) < 0 || rt_cwd_apply (p, err) < 0)
-    return -1;
-  if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-    return rt_error_set (err, errno, "set no_new_privs");
-  return p->no_new_privileges ? rt_seccomp_load (a->seccomp, err) : 0;
+  return rt_process_become (a->cfg->process, a->seccomp, a->opts->preserve_fds, err);
+}
+
+/* systemd socket activation passed through as runc does: the fds are the
+ * first preserved ones and the process is told it is their owner, pid 1. */
+static int
+exec_env (const oci_process *p, char ***env, struct rt_error *err)
+{
+  const char *listen = getenv ("LISTEN_FDS");
+  cleanup_free char *fds = NULL;
+  size_t i, len = 0;
+
+  *env = calloc (1, sizeof (char *));
+  if (*env == NULL)
+    return rt_error_set (err, ENOMEM, "env");
+  for (i = 0; i < p->env_len; i++)
+    if (oci_strv_append (env, &len, p->env[i]) < 0)
+      return rt_error_set (err, ENOMEM, "env");
+  if (listen != NULL && atoi (listen) > 0)
+    {
+      if (asprintf (&fds, "LISTEN_FDS=%d", atoi (listen)) < 0)
+        return rt_error_set (err, ENOMEM, "env");
+      if (rt_env_set (env, &len, fds, err) < 0 || rt_env_set (env, &len, "LISTEN_PID=1", err) < 0)
+        return -1;
+    }
+  return 0;
 }
 
 /* After `start` the parent is gone: errors go to whoever reads `channel`
@@ -156,13 +163,21 @@ rt_init_main (struct rt_init_args *a)
 {
   struct rt_error err = RT_ERROR_INIT;
   cleanup_free char *state = NULL, *exe = NULL;
+  cleanup_strv char **env = NULL;
   int channel;
 
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  /* the state dir fd carries create's lock: holding it would block `start` */
+  for (size_t i = 0; i < sizeof a->parent_fds / sizeof a->parent_fds[0]; i++)
+    if (a->parent_fds[i] >= 0)
+      close (a->parent_fds[i]);
   if (rt_sync_expect (a->sync_fd, RT_SYNC_GO, NULL, &err) < 0)
     _exit (EXIT_FAILURE);
   if (setup_container (a, &state, &exe, &err) < 0)
     rt_sync_fail (a->sync_fd, &err);
+  /* `create` returns after READY: its exit must not kill us from then on */
+  if (!a->opts->run)
+    prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
   if (rt_sync_send (a->sync_fd, RT_SYNC_READY, 0, NULL, &err) < 0)
     _exit (EXIT_FAILURE);
   if (!a->opts->run)
@@ -170,11 +185,11 @@ rt_init_main (struct rt_init_args *a)
   channel = wait_for_start (a, &err);
   if (channel < 0)
     _exit (EXIT_FAILURE);
-  /* `create` has returned: the parent's death must not kill us now */
+  /* `run` has started us: its death must not kill us now */
   prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
-  if (become_process (a, state, &err) < 0)
+  if (exec_env (a->cfg->process, &env, &err) < 0 || become_process (a, state, &err) < 0)
     fail_to (a, channel, &err);
-  execve (exe, a->cfg->process->args, a->cfg->process->env_len ? a->cfg->process->env : (char *[]){ NULL });
+  execve (exe, a->cfg->process->args, env);
   rt_error_set (&err, errno, "exec `%s`", exe);
   fail_to (a, channel, &err);
 }

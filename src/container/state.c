@@ -99,7 +99,8 @@ rt_state_dir_open (const char *root, const char *id, bool exclusive, struct rt_e
         return rt_error_set (err, ENOENT, "container `%s` does not exist", id);
       return rt_error_set (err, errno, "open container `%s`", id);
     }
-  if (lock_dir (fd, exclusive, id, err) < 0)
+  /* readers need no lock: state.json is replaced atomically */
+  if (exclusive && lock_dir (fd, true, id, err) < 0)
     {
       close (fd);
       return -1;

@@ -34,7 +34,7 @@ int rt_state_check_id (const char *id, struct rt_error *err);
 
 /* Create <root>/<id> exclusively and return its fd, locked. */
 int rt_state_dir_create (const char *root, const char *id, struct rt_error *err);
-/* Open <root>/<id>, locked (shared or exclusive). */
+/* Open <root>/<id>; `exclusive` takes the lock that changes need. */
 int rt_state_dir_open (const char *root, const char *id, bool exclusive, struct rt_error *err);
 int rt_state_dir_remove (const char *root, const char *id, struct rt_error *err);
 

@@ -4,14 +4,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "linux/caps.h"
+#include "linux/terminal.h"
 #include "tables.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -209,4 +213,143 @@ rt_sysctl_apply (const oci_config *cfg, struct rt_error *err)
         return rt_error_prefix (err, ".linux.sysctl[\"%s\"]", key);
     }
   return 0;
+}
+
+int
+rt_env_set (char ***env, size_t *len, const char *entry, struct rt_error *err)
+{
+  size_t i, n = strcspn (entry, "=");
+
+  for (i = 0; i < *len; i++)
+    if (strncmp ((*env)[i], entry, n) == 0 && ((*env)[i][n] == '=' || (*env)[i][n] == '\0'))
+      {
+        char *copy = strdup (entry);
+        if (copy == NULL)
+          return rt_error_set (err, ENOMEM, "env");
+        free ((*env)[i]);
+        (*env)[i] = copy;
+        return 0;
+      }
+  if (oci_strv_append (env, len, entry) < 0)
+    return rt_error_set (err, errno, "env");
+  return 0;
+}
+
+/* As runc: securityfs shows the module is loaded, the parameter that it is on. */
+bool
+rt_apparmor_enabled (void)
+{
+  cleanup_free char *v = NULL;
+
+  if (access ("/sys/kernel/security/apparmor", F_OK) < 0
+      || rt_read_file ("/sys/module/apparmor/parameters/enabled", &v, NULL, NULL) < 0)
+    return false;
+  return v[0] == 'Y';
+}
+
+bool
+rt_selinux_enabled (void)
+{
+  return access ("/sys/fs/selinux/enforce", F_OK) == 0;
+}
+
+static int
+write_attr (const char *path, const char *fallback, const char *value, const char *what, struct rt_error *err)
+{
+  cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC);
+  size_t len = strlen (value);
+  ssize_t n;
+
+  if (fd < 0 && errno == ENOENT && fallback != NULL)
+    fd = open (path = fallback, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return rt_error_set (err, errno, "%s: open `%s` (is the LSM enabled?)", what, path);
+  do
+    n = write (fd, value, len);
+  while (n < 0 && errno == EINTR);
+  if (n < 0 || (size_t) n != len)
+    return rt_error_set (err, n < 0 ? errno : EIO, "%s: write `%s`", what, path);
+  return 0;
+}
+
+/* Both take effect at the next execve only, so they can be set while the
+ * process still has the privileges to write its own attributes. */
+int
+rt_lsm_apply (const oci_process *p, struct rt_error *err)
+{
+  cleanup_free char *profile = NULL;
+
+  if (p->apparmor_profile && *p->apparmor_profile)
+    {
+      if (asprintf (&profile, "exec %s", p->apparmor_profile) < 0)
+        return rt_error_set (err, ENOMEM, "apparmor");
+      if (write_attr ("/proc/thread-self/attr/apparmor/exec", "/proc/thread-self/attr/exec", profile,
+                      ".process.apparmorProfile", err)
+          < 0)
+        return -1;
+    }
+  if (p->selinux_label && *p->selinux_label
+      && write_attr ("/proc/thread-self/attr/exec", NULL, p->selinux_label, ".process.selinuxLabel", err) < 0)
+    return -1;
+  return 0;
+}
+
+int
+rt_process_become (const oci_process *p, const struct rt_seccomp *seccomp, int preserve_fds, struct rt_error *err)
+{
+  if (setsid () < 0 && errno != EPERM)
+    return rt_error_set (err, errno, "setsid");
+  if (p->terminal && rt_terminal_make_controlling (err) < 0)
+    return -1;
+  if (rt_rlimits_apply (p, err) < 0 || rt_fds_close_on_exec (preserve_fds, err) < 0 || rt_lsm_apply (p, err) < 0)
+    return -1;
+  /* without no_new_privs the filter needs CAP_SYS_ADMIN: load it while we
+   * still have it; with no_new_privs, as late as possible */
+  if (!p->no_new_privileges && rt_seccomp_load (seccomp, err) < 0)
+    return -1;
+  if (rt_caps_drop_bounding (p->capabilities, err) < 0 || rt_user_apply (p, err) < 0
+      || rt_caps_apply (p->capabilities, err) < 0 || rt_cwd_apply (p, err) < 0)
+    return -1;
+  if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return rt_error_set (err, errno, "set no_new_privs");
+  if (p->no_new_privileges && rt_seccomp_load (seccomp, err) < 0)
+    return -1;
+  return 0;
+}
+
+static volatile sig_atomic_t forward_to;
+
+static void
+forward (int sig)
+{
+  if (forward_to > 0)
+    kill ((pid_t) forward_to, sig);
+}
+
+void
+rt_signals_forward (pid_t pid, bool winch)
+{
+  static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGCONT, SIGWINCH };
+  struct sigaction sa = { .sa_handler = forward, .sa_flags = SA_RESTART };
+  size_t i, n = sizeof sigs / sizeof sigs[0] - (winch ? 0 : 1);
+
+  forward_to = pid;
+  sigemptyset (&sa.sa_mask);
+  for (i = 0; i < n; i++)
+    sigaction (sigs[i], &sa, NULL);
+}
+
+int
+rt_wait_exit_code (pid_t pid, struct rt_error *err)
+{
+  int status;
+
+  while (waitpid (pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return rt_error_set (err, errno, "wait for process %d", pid);
+  if (WIFEXITED (status))
+    return WEXITSTATUS (status);
+  if (WIFSIGNALED (status))
+    return 128 + WTERMSIG (status);
+  return 255;
 }

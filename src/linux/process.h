@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "linux/seccomp.h"
 #include "ocispec.h"
 #include "util/error.h"
 
@@ -18,7 +19,26 @@ int rt_cwd_apply (const oci_process *p, struct rt_error *err);
 int rt_exec_lookup (const oci_process *p, char **path, struct rt_error *err);
 /* Mark every fd above 2 + preserve close-on-exec. */
 int rt_fds_close_on_exec (int preserve, struct rt_error *err);
+/* Set NAME=VALUE in an env array, replacing an earlier NAME (last wins, as
+ * runc does), keeping the array NULL-terminated. */
+int rt_env_set (char ***env, size_t *len, const char *entry, struct rt_error *err);
+/* AppArmor profile and SELinux label for the next execve. */
+int rt_lsm_apply (const oci_process *p, struct rt_error *err);
+bool rt_apparmor_enabled (void);
+bool rt_selinux_enabled (void);
+/* The last steps before execve, shared by the container's init and exec:
+ * session and terminal, rlimits, fds, LSM, seccomp, capabilities, user,
+ * cwd and no_new_privs, in the order that lets each step still work. */
+int rt_process_become (const oci_process *p, const struct rt_seccomp *seccomp, int preserve_fds,
+                       struct rt_error *err);
 int rt_hostname_apply (const oci_config *cfg, bool new_uts, struct rt_error *err);
 int rt_sysctl_apply (const oci_config *cfg, struct rt_error *err);
+
+/* The host side of a process that rt mirrors (run, exec). */
+/* Forward the usual terminating and job-control signals to pid;
+ * SIGWINCH too unless rt relays a terminal (the pty resize signals it). */
+void rt_signals_forward (pid_t pid, bool winch);
+/* Wait for pid: returns its exit code, or 128 + the signal that killed it. */
+int rt_wait_exit_code (pid_t pid, struct rt_error *err);
 
 #endif

@@ -8,6 +8,10 @@
  *
  * Build: gcc -static -O2 -Wall -Wextra -Werror -o rt-helper rt-helper.c
  * Usage: rt-helper SUBCOMMAND [ARGS...]   (rt-helper help lists them)
+ *
+ * Exit status: 0 when the fact was reported, including an errno name as the
+ * outcome of an operation (write, read, mknod, stat, ls, syscall); 2 for a
+ * usage error; `exit N` exits N; `sleep` exits 128+N on a fatal signal.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -153,7 +157,8 @@ static int usage(void)
 		"  tty              isatty of fds 0 1 2\n"
 		"  loopback         lo=up|down\n"
 		"  kill PID SIGNAL  send SIGNAL (number) to PID: ok or ERRNO\n"
-		"  cat PATH         whole file\n";
+		"  cat PATH         whole file\n"
+		"  ls DIR           entry=NAME per entry, then count=N\n";
 	write_all(2, text, sizeof(text) - 1);
 	return 2;
 }
@@ -450,6 +455,27 @@ static int cmd_sleep(const char *arg)
 	return 0;
 }
 
+static int cmd_ls(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d) {
+		out("error=%s\n", errname(errno));
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		out("entry=%s\n", de->d_name);
+		n++;
+	}
+	closedir(d);
+	out("count=%d\n", n);
+	return 0;
+}
+
 static int cmd_oom_score_adj(void)
 {
 	char buf[64];
@@ -490,7 +516,7 @@ static int cmd_stat(const char *path)
 
 	if (lstat(path, &st) != 0) {
 		out("error=%s\n", errname(errno));
-		return 1;
+		return 0;
 	}
 	switch (st.st_mode & S_IFMT) {
 	case S_IFREG: type = "file"; break;
@@ -524,16 +550,16 @@ static int cmd_write(const char *path)
 
 	if (fd < 0) {
 		out("%s\n", errname(errno));
-		return 1;
+		return 0;
 	}
 	if (write(fd, text, sizeof(text) - 1) < 0) {
 		out("%s\n", errname(errno));
 		close(fd);
-		return 1;
+		return 0;
 	}
 	if (close(fd) != 0) {
 		out("%s\n", errname(errno));
-		return 1;
+		return 0;
 	}
 	out("ok\n");
 	return 0;
@@ -546,7 +572,7 @@ static int cmd_read(const char *path)
 
 	if (n < 0) {
 		out("%s\n", errname((int)-n));
-		return 1;
+		return 0;
 	}
 	buf[strcspn(buf, "\n")] = '\0';
 	out("ok\n%s\n", buf);
@@ -557,7 +583,7 @@ static int cmd_mknod(const char *path)
 {
 	if (mknod(path, S_IFCHR | 0666, makedev(1, 3)) != 0) {
 		out("%s\n", errname(errno));
-		return 1;
+		return 0;
 	}
 	out("ok\n");
 	return 0;
@@ -646,7 +672,7 @@ static int cmd_syscall(const char *name)
 	}
 	if (r < 0) {
 		out("%s\n", errname(errno));
-		return 1;
+		return 0;
 	}
 	out("ok\n");
 	return 0;
@@ -730,6 +756,10 @@ int main(int argc, char **argv)
 		NEED_ARG();
 		cat_file(arg);
 		return 0;
+	}
+	if (strcmp(cmd, "ls") == 0) {
+		NEED_ARG();
+		return cmd_ls(arg);
 	}
 	if (strcmp(cmd, "fds") == 0)
 		return cmd_fds();

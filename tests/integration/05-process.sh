@@ -73,8 +73,12 @@ test_rlimits() {
 test_rlimit_unlimited() {
 	# The host's hard RLIMIT_CORE is unlimited here; keep it so.
 	[ "$(ulimit -Hc)" = unlimited ] || skip "host hard RLIMIT_CORE is not unlimited"
-	cfg '.process.rlimits = [{"type": "RLIMIT_CORE", "soft": 0, "hard": 18446744073709551615}]'
-	run_helper rlimits
+	# jq 1.6 rounds 2^64-1 to a float: write the number with sed, last.
+	set_args /rt-helper rlimits
+	cfg '.process.rlimits = [{"type": "RLIMIT_CORE", "soft": 0, "hard": "U64MAX"}]'
+	sed -i 's/"U64MAX"/18446744073709551615/' "$BUNDLE/config.json"
+	ctr_run c1
+	assert_success "run"
 	assert_kv RLIMIT_CORE 0:unlimited
 }
 
@@ -92,17 +96,6 @@ test_capabilities_reduced_set() {
 	assert_kv CapEff "$m"
 	assert_kv CapInh 0000000000000000
 	assert_kv CapAmb 0000000000000000
-}
-
-test_capabilities_effective_subset() {
-	cfg '.process.capabilities = {
-		"bounding": ["CAP_CHOWN", "CAP_KILL"],
-		"permitted": ["CAP_CHOWN", "CAP_KILL"],
-		"effective": ["CAP_KILL"]}'
-	run_helper caps
-	assert_kv CapBnd "$(capmask $CAP_CHOWN $CAP_KILL)"
-	assert_kv CapPrm "$(capmask $CAP_CHOWN $CAP_KILL)"
-	assert_kv CapEff "$(capmask $CAP_KILL)"
 }
 
 test_capabilities_ambient_non_root() {
@@ -152,6 +145,8 @@ test_hostname() {
 	assert_kv hostname rt-test-host
 }
 
+# runc 1.1 ignores .domainname (runtime-spec 1.1 field).
+rt_only test_domainname
 test_domainname() {
 	cfg '.domainname = "example.test"'
 	run_helper domainname
@@ -182,7 +177,7 @@ test_no_terminal() {
 test_sysctl() {
 	local host
 	host=$(cat /proc/sys/net/ipv4/ip_forward)
-	cfg --arg v "$((1 - host))" '.linux.sysctl = {"net.ipv4.ip_forward": $v}'
+	cfg '.linux.sysctl = {"net.ipv4.ip_forward": $v}' --arg v "$((1 - host))"
 	run_helper sysctl net.ipv4.ip_forward
 	assert_kv net.ipv4.ip_forward "$((1 - host))"
 	assert_eq "$(cat /proc/sys/net/ipv4/ip_forward)" "$host" "host sysctl unchanged"

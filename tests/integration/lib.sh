@@ -317,10 +317,12 @@ container_cgroup_dirs() {
 
 # cg_children: child cgroups left under the runner's own cgroups.
 cg_children() {
+	local -a dirs=()
 	local d
 	while IFS= read -r d; do
-		[ -n "$d" ] && [ -d "$d" ] && find "$d" -mindepth 1 -type d 2>/dev/null
+		[ -n "$d" ] && [ -d "$d" ] && dirs+=("$d")
 	done <<<"${RT_TEST_CGROUPS:-}"
+	[ ${#dirs[@]} -gt 0 ] && find "${dirs[@]}" -mindepth 1 -type d 2>/dev/null
 }
 
 # mounts_under DIR: host mount points at or below DIR.
@@ -329,20 +331,30 @@ mounts_under() {
 	  if (mp == d || index(mp, d "/") == 1) print mp }' /proc/self/mountinfo
 }
 
-_ppid() { awk '{ sub(/^.*\) /, ""); print $2 }' "/proc/$1/stat" 2>/dev/null; }
+# _ppid PID: sets PPID_OF to PID's parent (no fork).
+_ppid() {
+	local st
+	PPID_OF=""
+	read -r st <"/proc/$1/stat" 2>/dev/null || return 1
+	st=${st##*) }
+	st=${st#* }
+	PPID_OF=${st%% *}
+}
 
 # stray_procs: processes in the runner's cgroups that are neither an
 # ancestor of this shell nor a descendant of it (so: left by a runtime).
+# Every process is in one cgroup of each hierarchy: one hierarchy suffices.
 stray_procs() {
-	local me=$$ p q anc=" " seen pids d
+	local me=$$ p q anc=" " seen pids first
+	first=$(head -n1 <<<"${RT_TEST_CGROUPS:-}")
+	[ -n "$first" ] && [ -d "$first" ] || return 0
 	p=$me
 	while [ -n "$p" ] && [ "$p" -gt 1 ]; do
 		anc+="$p "
-		p=$(_ppid "$p")
+		_ppid "$p"
+		p=$PPID_OF
 	done
-	pids=$(while IFS= read -r d; do
-		[ -n "$d" ] && find "$d" -name cgroup.procs -exec cat {} + 2>/dev/null
-	done <<<"${RT_TEST_CGROUPS:-}" | sort -un)
+	pids=$(find "$first" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -un)
 	for p in $pids; do
 		[[ $anc == *" $p "* ]] && continue
 		[ -d "/proc/$p" ] || continue
@@ -352,7 +364,8 @@ stray_procs() {
 				seen=1
 				break
 			fi
-			q=$(_ppid "$q")
+			_ppid "$q"
+			q=$PPID_OF
 		done
 		[ "$seen" -eq 1 ] && continue
 		printf '%s %s\n' "$p" "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | head -c 80)"

@@ -25,7 +25,7 @@ char *emit_ok (const struct oci_type *t, const void *doc, bool pretty);
  * doc, so that a fixture provably exercises the whole schema. */
 void assert_every_field_set (const struct oci_type *t, const void *doc);
 
-/* Monotonic seconds. */
+/* CPU time of the process, in seconds. */
 double now (void);
 
 #endif

@@ -6,10 +6,36 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
 
 #define BIG (50u << 20)
-/* Generous for slow or sanitized builds; a quadratic parser takes minutes. */
+
+/* CPU seconds, so that other tests running alongside do not count.  The
+ * time goes mostly to malloc and page faults, which sanitizers slow down;
+ * a quadratic parser would take hours anyway. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
+#define MAX_SECONDS 10.0
+#else
 #define MAX_SECONDS 3.0
+#endif
+
+/* Checked without stopping the test, so that what it allocated is still
+ * freed; under valgrind, which is there to look for leaks, time means
+ * nothing. */
+static void
+expect_fast (double seconds)
+{
+  if (RUNNING_ON_VALGRIND)
+    return;
+  cr_expect_lt (seconds, MAX_SECONDS, "50 MB took %.2f s to parse", seconds);
+}
 
 struct text
 {
@@ -40,7 +66,7 @@ big_env_config (size_t *entries, size_t *len)
   char entry[128];
   size_t n = 0;
 
-  put (&t, "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\"},\"process\":{\"cwd\":\"/\",\"env\":[");
+  put (&t, "{\"ociVersion\":\"1.2.0\",\"process\":{\"env\":[");
   while (t.len < BIG)
     {
       snprintf (entry, sizeof (entry), "%s\"VAR_%zu=0123456789abcdefghijklmnopqrstuvwxyz\"",
@@ -48,7 +74,7 @@ big_env_config (size_t *entries, size_t *len)
       put (&t, entry);
       n++;
     }
-  put (&t, "]}}");
+  put (&t, "],\"cwd\":\"/\"},\"root\":{\"path\":\"rootfs\"}}");
   *entries = n;
   *len = t.len;
   return t.s;
@@ -65,7 +91,7 @@ Test (big, env_of_50_mb, .timeout = 60)
   elapsed = now () - t0;
   cr_assert_not_null (c, "%s", err);
   cr_log_info ("parsed %zu bytes (%zu env entries) in %.3f s", len, entries, elapsed);
-  cr_assert_lt (elapsed, MAX_SECONDS, "50 MB took %.2f s to parse", elapsed);
+  expect_fast (elapsed);
   cr_assert_eq (c->process->env_len, entries);
   snprintf (last, sizeof (last), "VAR_%zu=0123456789abcdefghijklmnopqrstuvwxyz", entries - 1);
   cr_assert_str_eq (c->process->env[entries - 1], last);
@@ -107,7 +133,7 @@ Test (big, annotations_and_mounts, .timeout = 60)
   cr_assert_not_null (c, "%s", err);
   cr_log_info ("parsed %zu bytes (%zu annotations, %zu mounts) in %.3f s", t.len, n,
                c->mounts_len, elapsed);
-  cr_assert_lt (elapsed, MAX_SECONDS, "50 MB took %.2f s to parse", elapsed);
+  expect_fast (elapsed);
   /* The repeated key replaced the first one. */
   cr_assert_eq (c->annotations.len, n);
   cr_assert_str_eq (oci_strmap_get (&c->annotations, "org.example.key.0"), "last");

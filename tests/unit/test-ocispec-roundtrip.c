@@ -267,3 +267,53 @@ Test (roundtrip, dup_of_null_is_null)
   cr_assert_null (oci_process_dup (NULL));
   cr_assert_null (oci_doc_dup (&oci_config_type, NULL));
 }
+
+static void
+check_type (const struct oci_type *t, int depth)
+{
+  size_t i;
+
+  cr_assert_leq (t->n_fields, 64, "%s: the parser tracks fields in a 64-bit mask", t->name);
+  cr_assert_lt (depth, 10, "%s: the schema should not recurse", t->name);
+  for (i = 0; i < t->n_fields; i++)
+    {
+      const struct oci_field *f = &t->fields[i];
+      bool is_array = f->kind == OCI_STRV || f->kind == OCI_OBJV || f->kind == OCI_U32V;
+      bool needs_type = f->kind == OCI_OBJECT || f->kind == OCI_OBJV || f->kind == OCI_OBJMAP;
+
+      cr_assert_lt (f->offset, t->size, "%s.%s", t->name, f->name);
+      cr_assert_eq (is_array, f->len_offset != 0, "%s.%s: _len", t->name, f->name);
+      cr_assert_eq (needs_type, f->type != NULL, "%s.%s: element type", t->name, f->name);
+      cr_assert_eq (f->table != NULL, f->noun != NULL, "%s.%s: table and noun", t->name, f->name);
+      if (f->has_offset != OCI_NO_OFFSET)
+        cr_assert_lt (f->has_offset, t->size, "%s.%s: has_", t->name, f->name);
+      if (f->type != NULL)
+        check_type (f->type, depth + 1);
+    }
+}
+
+Test (schema, tables_are_consistent)
+{
+  check_type (&oci_config_type, 0);
+  check_type (&oci_state_type, 0);
+  check_type (&oci_features_type, 0);
+}
+
+/* What we write must parse back: required properties are written even when
+ * false or empty. */
+Test (roundtrip, required_values_are_always_written)
+{
+  const char *json = "{\"ociVersion\":\"1.2.0\",\"linux\":{\"resources\":{\"devices\":[{\"allow\":"
+                     "false,\"access\":\"rwm\"}]},\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\","
+                     "\"syscalls\":[{\"names\":[],\"action\":\"SCMP_ACT_ERRNO\"}]}}}";
+  oci_config *c = parse_ok (&oci_config_type, json), *c2;
+  char *out = emit_ok (&oci_config_type, c, false);
+
+  cr_assert_str_eq (out, json);
+  c2 = parse_ok (&oci_config_type, out);
+  cr_assert_not (c2->linux->resources->devices[0]->allow);
+  cr_assert_eq (c2->linux->seccomp->syscalls[0]->names_len, 0);
+  free (out);
+  oci_config_free (c);
+  oci_config_free (c2);
+}

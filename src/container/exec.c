@@ -1,0 +1,677 @@
+/* exec: the parent opens everything the child needs while the container's
+ * init is known to be alive (its namespaces, its root, its cgroups), joins
+ * the pid and time namespaces for its children, and clones once into the
+ * cgroup. The child waits for GO (every cgroup joined), enters the other
+ * namespaces, and becomes the process; its errors come back over the sync
+ * socket, whose close-on-exec end reports the exec by EOF. */
+#include "container/exec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroups/cgroup.h"
+#include "container/container.h"
+#include "container/state.h"
+#include "container/sync.h"
+#include "linux/caps.h"
+#include "linux/namespaces.h"
+#include "linux/process.h"
+#include "linux/seccomp.h"
+#include "linux/terminal.h"
+#include "tables.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+struct execution
+{
+  const struct rt_context *ctx;
+  const struct rt_exec_opts *o;
+  int dirfd; /* the state dir, share-locked until the process runs */
+  struct rt_state state;
+  oci_config *cfg;
+  oci_process *p;
+  struct rt_namespaces ns;
+  struct rt_seccomp seccomp;
+  int rootfd;
+  char **cgroup_dirs;
+  size_t cgroup_dirs_len;
+  int cgroup_fd; /* the cgroup2 directory for CLONE_INTO_CGROUP, -1 if none */
+  int sync[2];
+  int console[2]; /* [0]: rt's end when it relays the terminal; [1]: the child's */
+  pid_t pid;
+  int pidfd;
+};
+
+/* ---- the container and its config ---- */
+
+static int
+check_status (struct execution *e, struct rt_error *err)
+{
+  const char *status = rt_state_status (e->dirfd, &e->state);
+
+  if (strcmp (status, "running") == 0 || (strcmp (status, "paused") == 0 && e->o->ignore_paused))
+    return 0;
+  if (strcmp (status, "paused") == 0)
+    return rt_error_set (err, 0, "cannot exec in a paused container (use --ignore-paused to override)");
+  if (strcmp (status, "stopped") == 0)
+    return rt_error_set (err, 0, "cannot exec in a stopped container");
+  return rt_error_set (err, 0, "cannot exec in a container that is %s, not running (start it first)", status);
+}
+
+static int
+load_container (struct execution *e, struct rt_error *err)
+{
+  cleanup_free char *data = NULL;
+  char *perr = NULL;
+  size_t len;
+
+  e->dirfd = rt_state_dir_open (e->ctx->root, e->o->id, false, err);
+  if (e->dirfd < 0 || rt_state_read (e->dirfd, &e->state, err) < 0 || check_status (e, err) < 0)
+    return -1;
+  if (rt_read_file_at (e->dirfd, RT_CONFIG_FILE, &data, &len, err) < 0)
+    return rt_error_prefix (err, "the container's stored config");
+  e->cfg = oci_config_parse (data, len, "stored config.json", &perr);
+  if (e->cfg == NULL)
+    return rt_error_take (err, 0, perr);
+  return 0;
+}
+
+/* ---- the process ---- */
+
+static int
+replace_str (char **dst, const char *src, struct rt_error *err)
+{
+  char *copy = strdup (src);
+
+  if (copy == NULL)
+    return rt_error_set (err, ENOMEM, "process");
+  free (*dst);
+  *dst = copy;
+  return 0;
+}
+
+static void
+strv_clear (char ***v, size_t *len)
+{
+  size_t i;
+
+  for (i = 0; i < *len; i++)
+    free ((*v)[i]);
+  free (*v);
+  *v = NULL;
+  *len = 0;
+}
+
+/* --process: the file is the whole process; what it leaves out comes from
+ * the container, as runc fills it in. */
+static int
+load_process_file (struct execution *e, struct rt_error *err)
+{
+  const oci_process *c = e->cfg->process;
+  oci_process *p;
+  char *perr = NULL;
+  size_t i;
+
+  p = e->p = oci_process_parse_file (e->o->process_file, &perr);
+  if (p == NULL)
+    return rt_error_take (err, 0, perr);
+  if (p->capabilities == NULL && c->capabilities != NULL)
+    {
+      oci_process tmp = { .capabilities = c->capabilities };
+      oci_process *dup = oci_process_dup (&tmp);
+      p->capabilities = rt_steal_ptr (&dup->capabilities);
+      oci_process_free (dup);
+    }
+  if (p->rlimits_len == 0 && c->rlimits_len > 0)
+    {
+      oci_process tmp = { .rlimits = c->rlimits, .rlimits_len = c->rlimits_len };
+      oci_process *dup = oci_process_dup (&tmp);
+      p->rlimits = rt_steal_ptr (&dup->rlimits);
+      p->rlimits_len = dup->rlimits_len;
+      dup->rlimits_len = 0;
+      oci_process_free (dup);
+    }
+  for (i = 0; i < 2; i++)
+    {
+      char **dst = i == 0 ? &p->apparmor_profile : &p->selinux_label;
+      const char *src = i == 0 ? c->apparmor_profile : c->selinux_label;
+      if ((*dst == NULL || **dst == '\0') && src != NULL && replace_str (dst, src, err) < 0)
+        return -1;
+    }
+  return 0;
+}
+
+static int
+add_caps (oci_process *p, char *const *caps, size_t n, struct rt_error *err)
+{
+  oci_capabilities *c;
+  bool ambient;
+  size_t i;
+
+  if (n == 0)
+    return 0;
+  if (p->capabilities == NULL)
+    p->capabilities = oci_calloc (1, sizeof *p->capabilities);
+  c = p->capabilities;
+  /* as runc: ambient ones need inheritable, which --cap does not add */
+  ambient = c->inheritable != NULL;
+  for (i = 0; i < n; i++)
+    if (oci_strv_append (&c->bounding, &c->bounding_len, caps[i]) < 0
+        || oci_strv_append (&c->effective, &c->effective_len, caps[i]) < 0
+        || oci_strv_append (&c->permitted, &c->permitted_len, caps[i]) < 0
+        || (ambient && oci_strv_append (&c->ambient, &c->ambient_len, caps[i]) < 0))
+      return rt_error_set (err, ENOMEM, "--cap");
+  return 0;
+}
+
+static int
+apply_user (oci_process *p, const struct rt_exec_opts *o, struct rt_error *err)
+{
+  oci_user *u;
+  uint32_t *gids;
+
+  if (!o->has_uid && !o->has_gid && o->gids_len == 0)
+    return 0;
+  if (p->user == NULL)
+    p->user = oci_calloc (1, sizeof *p->user);
+  u = p->user;
+  if (o->has_uid)
+    u->uid = o->uid;
+  if (o->has_gid)
+    u->gid = o->gid;
+  if (o->gids_len == 0)
+    return 0;
+  gids = realloc (u->additional_gids, (u->additional_gids_len + o->gids_len) * sizeof *gids);
+  if (gids == NULL)
+    return rt_error_set (err, ENOMEM, "--additional-gids");
+  memcpy (gids + u->additional_gids_len, o->gids, o->gids_len * sizeof *gids);
+  u->additional_gids = gids;
+  u->additional_gids_len += o->gids_len;
+  return 0;
+}
+
+/* No --process: the container's process with the command line's changes. */
+static int
+override_process (struct execution *e, struct rt_error *err)
+{
+  const struct rt_exec_opts *o = e->o;
+  oci_process *p;
+  size_t i;
+
+  p = e->p = oci_process_dup (e->cfg->process);
+  if (p == NULL)
+    return rt_error_set (err, ENOMEM, "process");
+  strv_clear (&p->args, &p->args_len);
+  for (i = 0; i < o->args_len; i++)
+    if (oci_strv_append (&p->args, &p->args_len, o->args[i]) < 0)
+      return rt_error_set (err, ENOMEM, "process");
+  for (i = 0; i < o->env_len; i++)
+    if (rt_env_set (&p->env, &p->env_len, o->env[i], err) < 0)
+      return -1;
+  p->terminal = o->tty;
+  if (o->no_new_privs)
+    p->no_new_privileges = true;
+  if ((o->cwd && replace_str (&p->cwd, o->cwd, err) < 0)
+      || (o->apparmor && replace_str (&p->apparmor_profile, o->apparmor, err) < 0)
+      || (o->label && replace_str (&p->selinux_label, o->label, err) < 0))
+    return -1;
+  if (add_caps (p, o->caps, o->caps_len, err) < 0 || apply_user (p, o, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+check_process (const oci_process *p, struct rt_error *err)
+{
+  if (p->args_len == 0)
+    return rt_error_set (err, 0, "process: args must not be empty (give a command, or --process)");
+  if (p->cwd && *p->cwd && p->cwd[0] != '/')
+    return rt_error_set (err, 0, "process: cwd `%s` must be an absolute path", p->cwd);
+  return rt_caps_check (p->capabilities, err);
+}
+
+static int
+build_process (struct execution *e, struct rt_error *err)
+{
+  int r = e->o->process_file ? load_process_file (e, err) : override_process (e, err);
+
+  if (r < 0)
+    return e->o->process_file ? rt_error_prefix (err, "--process `%s`", e->o->process_file) : -1;
+  if (check_process (e->p, err) < 0)
+    return e->o->process_file ? rt_error_prefix (err, "--process `%s`", e->o->process_file) : -1;
+  return 0;
+}
+
+/* ---- what the child needs, opened while init is alive ---- */
+
+static bool
+same_ns (int fd, const char *name)
+{
+  cleanup_free char *path = NULL;
+  struct stat a, b;
+
+  if (asprintf (&path, "/proc/self/ns/%s", name) < 0)
+    return false;
+  return fstat (fd, &a) == 0 && stat (path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Every namespace of init that differs from rt's own: setns into one's own
+ * user namespace is refused, and the others would be no-ops. */
+static int
+open_namespaces (struct execution *e, int procfd, struct rt_error *err)
+{
+  int i;
+
+  for (i = 0; i < RT_NS_COUNT && oci_namespace_proc_names[i]; i++)
+    {
+      cleanup_free char *path = NULL;
+      cleanup_close int fd = -1;
+
+      if (asprintf (&path, "ns/%s", oci_namespace_proc_names[i]) < 0)
+        return rt_error_set (err, ENOMEM, "namespaces");
+      fd = openat (procfd, path, O_RDONLY | O_CLOEXEC);
+      if (fd < 0 && errno == ENOENT)
+        continue; /* a kind this kernel does not have */
+      if (fd < 0)
+        return rt_error_set (err, errno, "open the container's %s namespace", oci_namespaces[i].name);
+      if (same_ns (fd, oci_namespace_proc_names[i]))
+        continue;
+      e->ns.present[i] = true;
+      e->ns.join_fd[i] = rt_steal_fd (&fd);
+    }
+  return 0;
+}
+
+static int
+open_init_files (struct execution *e, struct rt_error *err)
+{
+  cleanup_free char *path = NULL;
+  cleanup_close int procfd = -1;
+
+  if (asprintf (&path, "/proc/%d", e->state.pid) < 0)
+    return rt_error_set (err, ENOMEM, "proc");
+  procfd = open (path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (procfd < 0)
+    return rt_error_set (err, errno, "open `%s`", path);
+  if (open_namespaces (e, procfd, err) < 0)
+    return -1;
+  /* init's root: with --no-pivot it is not the mount namespace's root */
+  e->rootfd = openat (procfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (e->rootfd < 0)
+    return rt_error_set (err, errno, "open the container's root");
+  return 0;
+}
+
+static int
+open_init (struct execution *e, struct rt_error *err)
+{
+  int r = open_init_files (e, err);
+
+  /* what was opened is init's unless it exited (and its pid was reused)
+   * meanwhile, which also explains a failure */
+  if (!rt_state_process_alive (&e->state))
+    return rt_error_set (err, 0, "cannot exec in a stopped container");
+  return r;
+}
+
+/* --cgroup [CONTROLLERS:]PATH for this hierarchy: the entry naming one of
+ * its controllers, else the entry without any; NULL for the container's
+ * own directory. */
+static const char *
+sub_cgroup_for (const struct rt_cgroup_hier *h, char *const *entries, size_t n)
+{
+  const char *generic = NULL;
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    {
+      const char *colon = strchr (entries[i], ':');
+      cleanup_free char *ctrls = NULL;
+      char *c, *save = NULL;
+
+      if (colon == NULL)
+        {
+          generic = entries[i];
+          continue;
+        }
+      if (h == NULL || h->v2 || (ctrls = strndup (entries[i], (size_t) (colon - entries[i]))) == NULL)
+        continue;
+      for (c = strtok_r (ctrls, ",", &save); c; c = strtok_r (NULL, ",", &save))
+        {
+          cleanup_free char *list = NULL;
+          char *t, *s2 = NULL;
+          if ((list = strdup (h->controllers)) == NULL)
+            break;
+          for (t = strtok_r (list, ",", &s2); t; t = strtok_r (NULL, ",", &s2))
+            if (strcmp (t, c) == 0)
+              return colon + 1;
+        }
+    }
+  return generic;
+}
+
+static const struct rt_cgroup_hier *
+hier_of (const struct rt_cgroup_layout *l, const char *dir)
+{
+  size_t i, n;
+
+  for (i = 0; i < l->len; i++)
+    {
+      n = strlen (l->h[i].mount);
+      if (strncmp (dir, l->h[i].mount, n) == 0 && (dir[n] == '/' || dir[n] == '\0'))
+        return &l->h[i];
+    }
+  return NULL;
+}
+
+static int
+add_cgroup_dir (struct execution *e, const char *dir, const char *sub, struct rt_error *err)
+{
+  cleanup_free char *path = NULL;
+  struct stat st;
+
+  while (sub && *sub == '/')
+    sub++;
+  if (sub && *sub && asprintf (&path, "%s/%s", dir, sub) < 0)
+    return rt_error_set (err, ENOMEM, "cgroup");
+  if (path == NULL && (path = strdup (dir)) == NULL)
+    return rt_error_set (err, ENOMEM, "cgroup");
+  if (stat (path, &st) < 0 || !S_ISDIR (st.st_mode))
+    return rt_error_set (err, errno ? errno : ENOTDIR, "--cgroup: `%s`", path);
+  if (e->cgroup_fd < 0 && rt_cgroup_dir_is_v2 (path))
+    {
+      e->cgroup_fd = open (path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (e->cgroup_fd < 0)
+        return rt_error_set (err, errno, "open cgroup `%s`", path);
+    }
+  if (oci_strv_append (&e->cgroup_dirs, &e->cgroup_dirs_len, path) < 0)
+    return rt_error_set (err, ENOMEM, "cgroup");
+  return 0;
+}
+
+static int
+check_cgroup_entries (char *const *entries, size_t n, struct rt_error *err)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    {
+      const char *colon = strchr (entries[i], ':');
+      const char *path = colon ? colon + 1 : entries[i];
+      if (*path == '\0' || strstr (path, "..") != NULL)
+        return rt_error_set (err, 0, "--cgroup: `%s`: expected [CONTROLLER:]PATH below the container's cgroup",
+                             entries[i]);
+    }
+  return 0;
+}
+
+static int
+choose_cgroups (struct execution *e, struct rt_error *err)
+{
+  struct rt_cgroup_layout l = { 0 };
+  size_t i;
+  int ret = 0;
+
+  if (check_cgroup_entries (e->o->cgroups, e->o->cgroups_len, err) < 0)
+    return -1;
+  if (e->state.cgroup_dirs_len == 0)
+    return e->o->cgroups_len ? rt_error_set (err, 0, "--cgroup: the container has no cgroup") : 0;
+  if (e->o->cgroups_len > 0 && rt_cgroup_layout_read (&l, err) < 0)
+    return -1;
+  for (i = 0; i < e->state.cgroup_dirs_len && ret == 0; i++)
+    {
+      const char *dir = e->state.cgroup_dirs[i];
+      const char *sub = sub_cgroup_for (hier_of (&l, dir), e->o->cgroups, e->o->cgroups_len);
+      ret = add_cgroup_dir (e, dir, sub, err);
+    }
+  if (e->o->cgroups_len > 0)
+    rt_cgroup_layout_free (&l);
+  return ret;
+}
+
+/* The runc rules: a console socket only for a detached process with a
+ * terminal; a detached terminal needs one. */
+static int
+prepare_console (struct execution *e, struct rt_error *err)
+{
+  bool tty = e->p->terminal;
+
+  if (e->o->console_socket && (!e->o->detach || !tty))
+    return rt_error_set (err, 0, "cannot use --console-socket if rt will not detach or allocate a tty");
+  if (!tty)
+    return 0;
+  if (e->o->console_socket)
+    {
+      e->console[1] = rt_console_socket_connect (e->o->console_socket, err);
+      return e->console[1] < 0 ? -1 : 0;
+    }
+  if (e->o->detach)
+    return rt_error_set (err, 0, "cannot allocate a tty if rt will detach without setting --console-socket");
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, e->console) < 0)
+    return rt_error_set (err, errno, "terminal: socketpair");
+  return 0;
+}
+
+static int
+prepare (struct execution *e, struct rt_error *err)
+{
+  const oci_linux *l = e->cfg->linux;
+
+  if (l && rt_seccomp_compile (l->seccomp, &e->seccomp, err) < 0)
+    return rt_error_prefix (err, "stored config.json");
+  if (prepare_console (e, err) < 0 || open_init (e, err) < 0 || choose_cgroups (e, err) < 0)
+    return -1;
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, e->sync) < 0)
+    return rt_error_set (err, errno, "sync socket");
+  return 0;
+}
+
+/* ---- the child ---- */
+
+static int
+enter_container (struct execution *e, struct rt_error *err)
+{
+  if (rt_namespaces_join (&e->ns, err) < 0)
+    return -1;
+  if (fchdir (e->rootfd) < 0 || chroot (".") < 0 || chdir ("/") < 0)
+    return rt_error_set (err, errno, "enter the container's root");
+  if (e->p->terminal && rt_terminal_setup (e->console[1], e->p, err) < 0)
+    return -1;
+  return 0;
+}
+
+static __attribute__ ((noreturn)) void
+exec_child (struct execution *e)
+{
+  struct rt_error err = RT_ERROR_INIT;
+  char *exe = NULL;
+  char *no_env[] = { NULL };
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  close (e->sync[0]);
+  if (e->console[0] >= 0)
+    close (e->console[0]);
+  if (rt_sync_expect (e->sync[1], RT_SYNC_GO, NULL, &err) < 0)
+    _exit (EXIT_FAILURE);
+  if (enter_container (e, &err) < 0 || rt_cwd_apply (e->p, &err) < 0 || rt_exec_lookup (e->p, &exe, &err) < 0
+      || rt_process_become (e->p, &e->seccomp, e->o->preserve_fds, &err) < 0)
+    rt_sync_fail (e->sync[1], &err);
+  /* a detached process outlives rt */
+  prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
+  execve (exe, e->p->args, e->p->env ? e->p->env : no_env);
+  rt_error_set (&err, errno, "exec `%s`", exe);
+  rt_sync_fail (e->sync[1], &err);
+}
+
+/* ---- the parent ---- */
+
+static pid_t
+clone_child (int cgroup_fd, int *pidfd, bool *into_cgroup)
+{
+  struct clone_args ca = { .flags = CLONE_PIDFD, .pidfd = (uintptr_t) pidfd, .exit_signal = SIGCHLD };
+  long pid;
+
+  *into_cgroup = false;
+  if (cgroup_fd >= 0)
+    {
+      ca.flags |= CLONE_INTO_CGROUP;
+      ca.cgroup = (unsigned) cgroup_fd;
+      pid = syscall (SYS_clone3, &ca, sizeof ca);
+      if (pid >= 0)
+        {
+          *into_cgroup = true;
+          return (pid_t) pid;
+        }
+      /* rt_cgroup_enter places it afterwards */
+      ca.flags &= ~(unsigned long) CLONE_INTO_CGROUP;
+    }
+  return (pid_t) syscall (SYS_clone3, &ca, sizeof ca);
+}
+
+static int
+spawn (struct execution *e, struct rt_error *err)
+{
+  oci_config none = { 0 };
+  unsigned long flags = 0;
+  struct rt_ns_restore saved;
+  bool into_cgroup;
+
+  /* the pid (and time) namespace applies to children only: join it here */
+  if (rt_ns_for_children (&none, &e->ns, &flags, &saved, err) < 0)
+    {
+      rt_ns_restore (&saved);
+      return -1;
+    }
+  fflush (NULL);
+  e->pid = clone_child (e->cgroup_fd, &e->pidfd, &into_cgroup);
+  if (e->pid == 0)
+    exec_child (e);
+  rt_ns_restore (&saved);
+  if (e->pid < 0)
+    return rt_error_set (err, errno, "clone the process");
+  close (e->sync[1]);
+  e->sync[1] = -1;
+  if (e->console[1] >= 0)
+    close (rt_steal_fd (&e->console[1]));
+  if (e->cgroup_dirs_len > 0 && rt_cgroup_enter (e->cgroup_dirs, e->cgroup_dirs_len, e->pid, into_cgroup, err) < 0)
+    return -1;
+  if (rt_oom_score_adj_write (e->pid, e->p, err) < 0)
+    return -1;
+  if (rt_sync_send (e->sync[0], RT_SYNC_GO, 0, NULL, err) < 0)
+    return -1;
+  return rt_sync_await_exec (e->sync[0], err);
+}
+
+int
+rt_sync_await_exec (int fd, struct rt_error *err)
+{
+  ssize_t n;
+
+  do
+    n = recv (fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
+  while (n < 0 && errno == EINTR);
+  if (n == 0)
+    return 0;
+  if (n < 0)
+    return rt_error_set (err, errno, "sync: receive");
+  if (rt_sync_expect (fd, RT_SYNC_ERROR, NULL, err) == 0)
+    return rt_error_set (err, EPROTO, "sync: unexpected message");
+  return -1;
+}
+
+/* In the foreground rt stands in for the process: its signals go there,
+ * its terminal is relayed, its exit status becomes rt's. */
+static int
+mirror (struct execution *e, struct rt_error *err)
+{
+  bool relay = e->console[0] >= 0;
+  cleanup_close int master = -1;
+
+  rt_signals_forward (e->pid, !relay);
+  if (relay)
+    {
+      master = rt_recv_fd (e->console[0], err);
+      if (master < 0 || rt_terminal_relay (master, e->pidfd, err) < 0)
+        {
+          kill (e->pid, SIGKILL);
+          rt_wait_exit_code (e->pid, NULL);
+          return -1;
+        }
+    }
+  return rt_wait_exit_code (e->pid, err);
+}
+
+static void
+release (struct execution *e)
+{
+  int i;
+
+  for (i = 0; i < 2; i++)
+    {
+      if (e->sync[i] >= 0)
+        close (e->sync[i]);
+      if (e->console[i] >= 0)
+        close (e->console[i]);
+    }
+  if (e->dirfd >= 0)
+    close (e->dirfd);
+  if (e->rootfd >= 0)
+    close (e->rootfd);
+  if (e->cgroup_fd >= 0)
+    close (e->cgroup_fd);
+  if (e->pidfd >= 0)
+    close (e->pidfd);
+  rt_namespaces_close (&e->ns);
+  rt_seccomp_free (&e->seccomp);
+  rt_state_free (&e->state);
+  strv_clear (&e->cgroup_dirs, &e->cgroup_dirs_len);
+  oci_process_free (e->p);
+  oci_config_free (e->cfg);
+}
+
+static int
+start (struct execution *e, struct rt_error *err)
+{
+  if (load_container (e, err) < 0 || build_process (e, err) < 0 || prepare (e, err) < 0 || spawn (e, err) < 0)
+    return -1;
+  /* running: `delete` may proceed, and the pid file tells who we are */
+  close (rt_steal_fd (&e->dirfd));
+  if (e->o->pid_file && rt_write_pid_file (e->o->pid_file, e->pid, err) < 0)
+    return -1;
+  return 0;
+}
+
+int
+rt_container_exec (struct rt_context *ctx, const struct rt_exec_opts *o, struct rt_error *err)
+{
+  struct execution e = {
+    .ctx = ctx, .o = o, .dirfd = -1, .rootfd = -1, .cgroup_fd = -1, .sync = { -1, -1 }, .console = { -1, -1 },
+    .pidfd = -1,
+  };
+  int ret, i;
+
+  for (i = 0; i < RT_NS_COUNT; i++)
+    e.ns.join_fd[i] = -1;
+  ret = start (&e, err);
+  if (ret < 0 && e.pid > 0)
+    {
+      kill (e.pid, SIGKILL);
+      rt_wait_exit_code (e.pid, NULL);
+    }
+  else if (ret == 0 && !o->detach)
+    ret = mirror (&e, err);
+  release (&e);
+  return ret;
+}

@@ -1,0 +1,139 @@
+# shellcheck shell=bash
+# cgroups: default path below the caller's cgroup, removal, limits.
+# The runner lives in rt-test-PID cgroups ($RT_TEST_CGROUPS), so default and
+# relative paths land below them.
+
+# the runner's cgroup dir of the hierarchy that has FILE
+runner_cgroup_with() {
+	local d
+	while IFS= read -r d; do
+		[ -n "$d" ] && [ -e "$d/$1" ] && { echo "$d"; return 0; }
+	done <<<"$RT_TEST_CGROUPS"
+	return 1
+}
+
+# container_cgroup_with ID FILE: the container's cgroup dir that has FILE
+container_cgroup_with() {
+	local d
+	for d in $(container_cgroup_dirs "$1"); do
+		[ -e "$d/$2" ] && { echo "$d"; return 0; }
+	done
+	return 1
+}
+
+# check_below_caller ID V1_ONLY: the container's process is in a child of
+# the caller's (runner's) cgroup in every hierarchy (v1 ones only if asked).
+check_below_caller() {
+	local pid d mine rel found
+	pid=$(pid_of "$1")
+	[ -n "$pid" ] || fail "no pid for $1"
+	while IFS= read -r mine; do
+		[ -n "$mine" ] || continue
+		if [ "$2" = 1 ] && [ "$(stat -f -c %T "$mine")" = cgroup2fs ]; then
+			continue
+		fi
+		found=""
+		for d in $(find "$mine" -mindepth 1 -type d); do
+			grep -qx "$pid" "$d/cgroup.procs" 2>/dev/null && found=$d
+		done
+		[ -n "$found" ] || fail "container process not below the caller's cgroup $mine: $(tr '\n' ' ' <"/proc/$pid/cgroup")"
+	done <<<"$RT_TEST_CGROUPS"
+}
+
+test_cgroup_default_below_caller() {
+	ctr_create c1 || fail "create failed"
+	check_below_caller c1 1
+}
+
+# runc 1.1 on a hybrid host puts the container at the root of the cgroup2
+# (unified) hierarchy, not below its caller's cgroup there.
+rt_only test_cgroup_default_below_caller_cgroup2
+test_cgroup_default_below_caller_cgroup2() {
+	ctr_create c1 || fail "create failed"
+	check_below_caller c1 0
+}
+
+test_cgroup_removed_on_delete() {
+	local dirs d
+	ctr_create c1 || fail "create failed"
+	run_rt start c1
+	wait_output "$T/c1.out" ready
+	dirs=$(container_cgroup_dirs c1)
+	[ -n "$dirs" ] || fail "no container cgroup found"
+	run_rt kill c1 KILL
+	wait_status c1 stopped
+	run_rt delete c1
+	assert_success "delete"
+	for d in $dirs; do
+		[ ! -d "$d" ] || fail "cgroup $d left after delete"
+	done
+}
+
+test_cgroups_path_relative() {
+	local d base rel="rt-rel-$RUNNER_PID"
+	cfg '.linux.cgroupsPath = $p' --arg p "$rel/c1"
+	ctr_create c1 || fail "create failed"
+	for d in $(container_cgroup_dirs c1); do
+		base=$(grep -xF -- "${d%/"$rel"/c1}" <<<"$RT_TEST_CGROUPS") ||
+			fail "relative cgroupsPath not below the caller's cgroup: $d"
+	done
+	[ -n "$base" ] || fail "no container cgroup found"
+	rt delete --force c1
+	# The runtime may keep the intermediate dir (runc 1.1 does, and puts it
+	# at the root of the cgroup2 hierarchy): remove it, if empty.
+	while IFS= read -r d; do
+		rmdir "$d/$rel" "${d%/*}/$rel" 2>/dev/null
+	done <<<"$RT_TEST_CGROUPS"
+	true
+}
+
+test_cgroups_path_absolute() {
+	local d mine
+	cfg '.linux.cgroupsPath = $p' --arg p "/rt-test-$RUNNER_PID/abs/c1"
+	ctr_create c1 || fail "create failed"
+	for d in $(container_cgroup_dirs c1); do
+		mine=$(grep -xF -- "${d%/abs/c1}" <<<"$RT_TEST_CGROUPS") ||
+			fail "absolute cgroupsPath /rt-test-$RUNNER_PID/abs/c1 not honoured: $d"
+	done
+	[ -n "$mine" ] || fail "no container cgroup found"
+	rt delete --force c1
+	while IFS= read -r d; do rmdir "$d/abs" 2>/dev/null; done <<<"$RT_TEST_CGROUPS"
+	true
+}
+
+test_memory_limit() {
+	local d
+	cfg '.linux.resources.memory = {"limit": 67108864}'
+	ctr_create c1 || fail "create failed"
+	if d=$(container_cgroup_with c1 memory.limit_in_bytes); then
+		assert_eq "$(cat "$d/memory.limit_in_bytes")" 67108864 "memory.limit_in_bytes"
+	elif d=$(container_cgroup_with c1 memory.max); then
+		assert_eq "$(cat "$d/memory.max")" 67108864 "memory.max"
+	else
+		skip "no memory controller"
+	fi
+}
+
+test_pids_limit() {
+	local d
+	cfg '.linux.resources.pids = {"limit": 32}'
+	ctr_create c1 || fail "create failed"
+	d=$(container_cgroup_with c1 pids.max) || skip "no pids controller"
+	assert_eq "$(cat "$d/pids.max")" 32 "pids.max"
+}
+
+test_cpu_shares() {
+	local d
+	cfg '.linux.resources.cpu = {"shares": 512}'
+	ctr_create c1 || fail "create failed"
+	d=$(container_cgroup_with c1 cpu.shares) || skip "no cgroup v1 cpu controller"
+	assert_eq "$(cat "$d/cpu.shares")" 512 "cpu.shares"
+}
+
+test_cpuset_cpus() {
+	local d
+	cfg '.linux.resources.cpu = {"cpus": "0"}'
+	ctr_create c1 || fail "create failed"
+	d=$(container_cgroup_with c1 cpuset.cpus) || skip "no cpuset controller"
+	assert_eq "$(cat "$d/cpuset.cpus")" 0 "cpuset.cpus"
+}
