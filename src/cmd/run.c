@@ -22,16 +22,14 @@
 static void
 poststart (const struct rt_created *c, const char *id, const char *bundle)
 {
-  struct rt_error err = RT_ERROR_INIT;
   char *state;
 
   if (c->cfg->hooks == NULL || c->cfg->hooks->poststart_len == 0)
     return;
   state = rt_container_state_json (id, "running", c->pid, bundle, &c->cfg->annotations);
-  if (state && rt_hooks_run (c->cfg->hooks->poststart, c->cfg->hooks->poststart_len, "poststart", state, &err) < 0)
-    rt_log_warning ("%s", err.msg);
+  if (state)
+    rt_hooks_run_warn (c->cfg->hooks->poststart, c->cfg->hooks->poststart_len, "poststart", state);
   free (state);
-  rt_error_clear (&err);
 }
 
 /* Only to apply runc's console rules before anything is created; create

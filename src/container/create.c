@@ -151,7 +151,9 @@ prepare_channels (struct creation *c, struct rt_error *err)
     return rt_error_set (err, errno, "sync socket");
   if (!c->o->run)
     {
-      if (mkfifoat (c->dirfd, RT_FIFO_FILE, 0600) < 0)
+      /* writable by the container's root even in a user namespace: only
+       * reachable through the fd, the state directory itself is 0700 */
+      if (mkfifoat (c->dirfd, RT_FIFO_FILE, 0622) < 0 || fchmodat (c->dirfd, RT_FIFO_FILE, 0622, 0) < 0)
         return rt_error_set (err, errno, "create the exec fifo");
       c->fifo_fd = openat (c->dirfd, RT_FIFO_FILE, O_PATH | O_CLOEXEC);
       if (c->fifo_fd < 0)
@@ -163,7 +165,7 @@ prepare_channels (struct creation *c, struct rt_error *err)
       if (c->console_fd < 0)
         return -1;
     }
-  else if (c->cfg->process->terminal)
+  else if (c->cfg->process && c->cfg->process->terminal)
     return rt_error_set (err, 0, ".process.terminal: a terminal needs --console-socket");
   return 0;
 }
@@ -243,11 +245,19 @@ run_create_hooks (struct creation *c, struct rt_error *err)
 
   if (rt_sync_expect (c->sync[0], RT_SYNC_HOOKS, NULL, err) < 0)
     return -1;
+  /* prestart is the deprecated hook of a created container (its old
+   * meaning, which crun keeps); createRuntime sees the creation going on */
+  if (h && h->prestart_len > 0)
+    {
+      cleanup_free char *created = rt_container_state_json (c->o->id, "created", c->pid, c->bundle,
+                                                            &c->cfg->annotations);
+      if (created == NULL || rt_hooks_run (h->prestart, h->prestart_len, "prestart", created, err) < 0)
+        return created ? -1 : rt_error_set (err, ENOMEM, "state");
+    }
   state = rt_container_state_json (c->o->id, "creating", c->pid, c->bundle, &c->cfg->annotations);
   if (state == NULL)
     return rt_error_set (err, ENOMEM, "state");
-  if (h && (rt_hooks_run (h->prestart, h->prestart_len, "prestart", state, err) < 0
-            || rt_hooks_run (h->create_runtime, h->create_runtime_len, "createRuntime", state, err) < 0))
+  if (h && rt_hooks_run (h->create_runtime, h->create_runtime_len, "createRuntime", state, err) < 0)
     return -1;
   return rt_sync_send (c->sync[0], RT_SYNC_HOOKS_DONE, 0, state, err);
 }
@@ -314,7 +324,7 @@ rt_container_create (struct rt_context *ctx, const struct rt_create_opts *o, str
     c.ns.join_fd[i] = -1;
   if (rt_state_check_id (o->id, err) < 0 || load_config (&c, err) < 0)
     goto out;
-  if (rt_namespaces_prepare (c.cfg->linux, &c.ns, err) < 0 || rt_caps_check (c.cfg->process->capabilities, err) < 0
+  if (rt_namespaces_prepare (c.cfg->linux, &c.ns, err) < 0 || (c.cfg->process && rt_caps_check (c.cfg->process->capabilities, err) < 0)
       || (c.cfg->linux && rt_seccomp_compile (c.cfg->linux->seccomp, &c.seccomp, err) < 0))
     {
       rt_error_prefix (err, "config.json");

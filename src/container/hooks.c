@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/log.h"
 
 static void
 child (const oci_hook *h, int in)
@@ -122,4 +123,18 @@ rt_hooks_run (oci_hook *const *hooks, size_t n, const char *kind, const char *st
     if (run_one (hooks[i], kind, i, state_json, err) < 0)
       return -1;
   return 0;
+}
+
+void
+rt_hooks_run_warn (oci_hook *const *hooks, size_t n, const char *kind, const char *state_json)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    {
+      struct rt_error err = RT_ERROR_INIT;
+      if (run_one (hooks[i], kind, i, state_json, &err) < 0)
+        rt_log_warning ("%s", err.msg);
+      rt_error_clear (&err);
+    }
 }

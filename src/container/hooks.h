@@ -8,5 +8,8 @@
 /* Runs hooks in order; stops at the first failure. `kind` names them in
  * errors ("createRuntime"). */
 int rt_hooks_run (oci_hook *const *hooks, size_t n, const char *kind, const char *state_json, struct rt_error *err);
+/* poststart and poststop: a failing hook is a warning and the others still
+ * run, as the spec says. */
+void rt_hooks_run_warn (oci_hook *const *hooks, size_t n, const char *kind, const char *state_json);
 
 #endif

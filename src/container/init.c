@@ -33,7 +33,7 @@ setup_root (struct rt_init_args *a, struct rt_error *err)
     .cgroup_dirs = a->cgroup_dirs,
     .cgroup_dirs_len = a->cgroup_dirs_len,
   };
-  int ret = rt_rootfs_prepare (a->cfg, a->rootfs, &mc, err);
+  int ret = rt_rootfs_prepare (a->cfg, a->rootfs, rt_namespaces_has (&a->ns, "mount"), &mc, err);
 
   if (mc.rootfd >= 0)
     close (mc.rootfd);
@@ -67,7 +67,7 @@ setup_container (struct rt_init_args *a, char **state, char **exe, struct rt_err
     return rt_error_set (err, errno, "become root in the user namespace");
   if (a->new_cgroupns && unshare (CLONE_NEWCGROUP) < 0)
     return rt_error_set (err, errno, "create the cgroup namespace");
-  if (mount_ns && setup_root (a, err) < 0)
+  if (setup_root (a, err) < 0)
     return -1;
   if (hooks_point (a, state, err) < 0)
     return -1;
@@ -76,10 +76,12 @@ setup_container (struct rt_init_args *a, char **state, char **exe, struct rt_err
     return -1;
   if (mount_ns && rt_rootfs_finish (cfg, err) < 0)
     return -1;
-  if (rt_hostname_apply (cfg, rt_namespaces_new (&a->ns, "uts"), err) < 0 || rt_sysctl_apply (cfg, err) < 0)
+  if (rt_hostname_apply (cfg, rt_namespaces_has (&a->ns, "uts"), err) < 0 || rt_sysctl_apply (cfg, err) < 0)
     return -1;
   if (rt_namespaces_new (&a->ns, "network") && rt_netlink_link_up ("lo", err) < 0)
     return -1;
+  if (cfg->process == NULL)
+    return 0; /* `start` reports it */
   if (cfg->process->terminal && rt_terminal_setup (a->console_fd, cfg->process, err) < 0)
     return -1;
   if (rt_cwd_apply (cfg->process, err) < 0 || rt_exec_lookup (cfg->process, exe, err) < 0)
@@ -187,6 +189,11 @@ rt_init_main (struct rt_init_args *a)
     _exit (EXIT_FAILURE);
   /* `run` has started us: its death must not kill us now */
   prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
+  if (a->cfg->process == NULL)
+    {
+      rt_error_set (&err, 0, "config.json: .process is not set: there is nothing to start");
+      fail_to (a, channel, &err);
+    }
   if (exec_env (a->cfg->process, &env, &err) < 0 || become_process (a, state, &err) < 0)
     fail_to (a, channel, &err);
   execve (exe, a->cfg->process->args, env);

@@ -71,15 +71,13 @@ stored_config (int dirfd)
 static void
 run_hooks_warn (oci_hook *const *hooks, size_t n, const char *kind, const struct rt_state *s, const char *status)
 {
-  struct rt_error err = RT_ERROR_INIT;
   cleanup_free char *json = NULL;
 
   if (n == 0)
     return;
   json = rt_container_state_json (s->id, status, s->pid, s->bundle, &s->annotations);
-  if (json && rt_hooks_run (hooks, n, kind, json, &err) < 0)
-    rt_log_warning ("%s", err.msg);
-  rt_error_clear (&err);
+  if (json)
+    rt_hooks_run_warn (hooks, n, kind, json);
 }
 
 /* Wait for start's read end: EOF means the process was exec'd; text means

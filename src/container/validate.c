@@ -78,9 +78,9 @@ check_namespaces (const oci_config *cfg, struct rt_error *err)
 
   if (l && (l->uid_mappings_len || l->gid_mappings_len) && !(has_ns (l, "user", &new_user) && new_user))
     return rt_error_set (err, 0, ".linux.uidMappings: id mappings need a new user namespace");
-  if (((cfg->hostname && *cfg->hostname) || (cfg->domainname && *cfg->domainname))
-      && !(has_ns (l, "uts", &new_uts) && new_uts))
-    return rt_error_set (err, 0, ".hostname: setting a hostname needs a new uts namespace");
+  /* runc's rule: a uts namespace of the container's own, new or joined */
+  if (((cfg->hostname && *cfg->hostname) || (cfg->domainname && *cfg->domainname)) && !has_ns (l, "uts", &new_uts))
+    return rt_error_set (err, 0, ".hostname: setting a hostname needs a uts namespace");
   return 0;
 }
 
@@ -89,16 +89,16 @@ rt_config_validate (const oci_config *cfg, struct rt_error *err)
 {
   if (cfg->root == NULL)
     return rt_error_set (err, 0, ".root: missing required property");
-  if (cfg->process == NULL)
-    return rt_error_set (err, 0, ".process: missing required property (rt runs a process)");
-  if (cfg->process->args_len == 0)
+  /* a config without a process may be created; `start` then fails */
+  if (cfg->process && cfg->process->args_len == 0)
     return rt_error_set (err, 0, ".process.args: missing required property");
-  if (cfg->process->cwd == NULL || cfg->process->cwd[0] != '/')
+  if (cfg->process && (cfg->process->cwd == NULL || cfg->process->cwd[0] != '/'))
     return rt_error_set (err, 0, ".process.cwd: `%s` is not an absolute path", cfg->process->cwd ? cfg->process->cwd : "");
   if (strncmp (cfg->oci_version, "1.", 2) != 0)
     return rt_error_set (err, 0, ".ociVersion: unsupported version \"%s\" (rt implements %s)", cfg->oci_version,
                          OCI_SPEC_VERSION);
-  if (check_mounts (cfg, err) < 0 || check_devices (cfg->linux, err) < 0 || check_rlimits (cfg->process, err) < 0
+  if (check_mounts (cfg, err) < 0 || check_devices (cfg->linux, err) < 0
+      || (cfg->process && check_rlimits (cfg->process, err) < 0)
       || check_namespaces (cfg, err) < 0)
     return -1;
   return 0;

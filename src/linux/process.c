@@ -175,13 +175,10 @@ rt_fds_close_on_exec (int preserve, struct rt_error *err)
 }
 
 int
-rt_hostname_apply (const oci_config *cfg, bool new_uts, struct rt_error *err)
+rt_hostname_apply (const oci_config *cfg, bool own_uts, struct rt_error *err)
 {
-  if ((cfg->hostname && *cfg->hostname) || (cfg->domainname && *cfg->domainname))
-    {
-      if (!new_uts)
-        return rt_error_set (err, 0, ".hostname: setting a hostname needs a new uts namespace");
-    }
+  if (((cfg->hostname && *cfg->hostname) || (cfg->domainname && *cfg->domainname)) && !own_uts)
+    return rt_error_set (err, 0, ".hostname: setting a hostname needs a uts namespace");
   if (cfg->hostname && *cfg->hostname && sethostname (cfg->hostname, strlen (cfg->hostname)) < 0)
     return rt_error_set (err, errno, ".hostname: sethostname `%s`", cfg->hostname);
   if (cfg->domainname && *cfg->domainname && setdomainname (cfg->domainname, strlen (cfg->domainname)) < 0)

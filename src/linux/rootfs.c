@@ -35,20 +35,24 @@ check_rootfs_propagation (const oci_config *cfg, struct rt_error *err)
 }
 
 int
-rt_rootfs_prepare (const oci_config *cfg, const char *rootfs, struct rt_mount_ctx *mc, struct rt_error *err)
+rt_rootfs_prepare (const oci_config *cfg, const char *rootfs, bool own_mount_ns, struct rt_mount_ctx *mc,
+                   struct rt_error *err)
 {
-  unsigned long prop = MS_SLAVE | MS_REC;
+  const char *want = cfg->linux ? cfg->linux->rootfs_propagation : NULL;
   size_t i;
 
   if (check_rootfs_propagation (cfg, err) < 0)
     return -1;
-  if (cfg->linux && cfg->linux->rootfs_propagation)
-    prop = propagation_flags (cfg->linux->rootfs_propagation, prop) | MS_REC;
-  /* nothing we mount may propagate back to the host */
-  if (mount (NULL, "/", NULL, (prop & (MS_SHARED)) ? (MS_SLAVE | MS_REC) : prop, NULL) < 0)
-    return rt_error_set (err, errno, "make / %s", "a slave mount");
-  if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-    return rt_error_set (err, errno, "bind-mount the rootfs `%s`", rootfs);
+  if (own_mount_ns)
+    {
+      /* nothing mounted from here on may propagate back to the host; the
+       * propagation the config asks for is set on the new root at the end */
+      unsigned long first = want && (propagation_flags (want, 0) & MS_PRIVATE) ? MS_PRIVATE : MS_SLAVE;
+      if (mount (NULL, "/", NULL, first | MS_REC, NULL) < 0)
+        return rt_error_set (err, errno, "make / a %s mount", first == MS_PRIVATE ? "private" : "slave");
+      if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return rt_error_set (err, errno, "bind-mount the rootfs `%s`", rootfs);
+    }
   mc->rootfd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (mc->rootfd < 0)
     return rt_error_set (err, errno, "open the rootfs `%s`", rootfs);

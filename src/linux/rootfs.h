@@ -10,8 +10,11 @@
 #include "ocispec.h"
 #include "util/error.h"
 
-/* Before the hooks: mounts and devices, all inside the rootfs. */
-int rt_rootfs_prepare (const oci_config *cfg, const char *rootfs, struct rt_mount_ctx *mc, struct rt_error *err);
+/* Before the hooks: mounts and devices, all inside the rootfs. Without a
+ * mount namespace of its own the container's mounts land in the caller's,
+ * as with runc: the config asked for exactly that. */
+int rt_rootfs_prepare (const oci_config *cfg, const char *rootfs, bool own_mount_ns, struct rt_mount_ctx *mc,
+                       struct rt_error *err);
 /* After the createContainer hooks. */
 int rt_rootfs_pivot (const char *rootfs, bool no_pivot, struct rt_error *err);
 int rt_rootfs_finish (const oci_config *cfg, struct rt_error *err);
