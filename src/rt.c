@@ -154,6 +154,11 @@ main (int argc, char **argv)
       rt_log_error ("unknown command `%s` (see rt --help)", argv[first]);
       return EXIT_FAILURE;
     }
+  if (argc - first >= 2 && (strcmp (argv[first + 1], "--help") == 0 || strcmp (argv[first + 1], "-h") == 0))
+    {
+      rt_command_usage (cmd, stdout);
+      return EXIT_SUCCESS;
+    }
   ctx.command = cmd->name;
   optind = 0; /* reset getopt for the command's own flags */
   ret = cmd->run (&ctx, argc - first, argv + first, &err);
