@@ -265,6 +265,8 @@ rt_cgroup_writef (const char *dir, const char *file, struct rt_error *err, const
   return rt_cgroup_write (dir, file, value, err);
 }
 
+#define CGROUP_DEFAULT_PARENT "rt"
+
 /* The directory of the container in one hierarchy. */
 static char *
 cgroup_dir (const struct rt_cgroup_hier *h, const char *cgroups_path, const char *id)
@@ -273,9 +275,10 @@ cgroup_dir (const struct rt_cgroup_hier *h, const char *cgroups_path, const char
   const char *caller = strcmp (h->caller, "/") == 0 ? "" : h->caller;
   int n;
 
-  /* runc's default is the relative path <id>: below the caller's cgroup */
+  /* without a cgroupsPath: /rt/<id>, never below whatever cgroup the
+   * caller happens to sit in (a supervisor's, a shell's) */
   if (cgroups_path == NULL || *cgroups_path == '\0')
-    n = asprintf (&dir, "%s%s/%s", h->mount, caller, id);
+    n = asprintf (&dir, "%s/" CGROUP_DEFAULT_PARENT "/%s", h->mount, id);
   else if (cgroups_path[0] == '/')
     n = asprintf (&dir, "%s%s", h->mount, cgroups_path);
   else
@@ -315,8 +318,12 @@ cpuset_inherit (const char *mount, const char *dir, struct rt_error *err)
 static int
 create_dir (const struct rt_cgroup_hier *h, const char *dir, struct rt_error *err)
 {
-  if (rt_mkdir_p (dir, 0755, err) < 0)
-    return rt_error_prefix (err, "create cgroup");
+  int tries = 0;
+
+  /* a delete may remove an empty /rt between our mkdirs: try again */
+  while (rt_mkdir_p (dir, 0755, err) < 0)
+    if (err->errnum != ENOENT || ++tries == 5)
+      return rt_error_prefix (err, "create cgroup");
   if (!h->v2 && rt_cgroup_list_has (h->controllers, "cpuset"))
     return cpuset_inherit (h->mount, dir, err);
   if (h->v2)
@@ -559,6 +566,43 @@ sleep_ms (long ms)
   nanosleep (&ts, NULL);
 }
 
+static bool
+is_cgroupfs (const char *path)
+{
+  struct statfs sfs;
+
+  return statfs (path, &sfs) == 0 && (sfs.f_type == CGROUP_SUPER_MAGIC || sfs.f_type == CGROUP2_SUPER_MAGIC);
+}
+
+/* Is the first len bytes of path the mount point of a hierarchy? */
+static bool
+is_hierarchy_root (const char *path, size_t len)
+{
+  cleanup_free char *dir = strndup (path, len);
+  char *slash;
+
+  if (dir == NULL || !is_cgroupfs (dir) || (slash = strrchr (dir, '/')) == NULL)
+    return false;
+  *slash = '\0';
+  return !is_cgroupfs (*dir ? dir : "/");
+}
+
+/* /rt/<id> shares its parent: remove it once the last container is gone
+ * (it stays while another container, or a concurrent create, uses it). */
+static void
+remove_default_parent (const char *dir)
+{
+  cleanup_free char *parent = strdup (dir);
+  char *slash = parent ? strrchr (parent, '/') : NULL;
+
+  if (slash == NULL)
+    return;
+  *slash = '\0';
+  slash = strrchr (parent, '/');
+  if (slash != NULL && strcmp (slash + 1, CGROUP_DEFAULT_PARENT) == 0 && is_hierarchy_root (parent, (size_t) (slash - parent)))
+    rmdir (parent);
+}
+
 int
 rt_cgroup_destroy (char *const *dirs, size_t len, struct rt_error *err)
 {
@@ -579,6 +623,7 @@ rt_cgroup_destroy (char *const *dirs, size_t len, struct rt_error *err)
         }
       if (tries == 200)
         return rt_error_set (err, EBUSY, "remove cgroup `%s`", dirs[i]);
+      remove_default_parent (dirs[i]);
     }
   return 0;
 }

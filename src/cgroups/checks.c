@@ -19,13 +19,15 @@ want_memory (const oci_resources *r)
              || (m->has_disable_oom_killer && m->disable_oom_killer));
 }
 
+/* 0 is "leave alone" for these, as in v1.c and v2.c */
 static bool
 want_cpu (const oci_resources *r)
 {
   const oci_cpu *c = r->cpu;
   return c
-         && (c->has_shares || c->has_quota || c->has_period || c->has_burst || c->has_realtime_runtime
-             || c->has_realtime_period || c->has_idle);
+         && ((c->has_shares && c->shares) || (c->has_quota && c->quota) || (c->has_period && c->period)
+             || c->has_burst || (c->has_realtime_runtime && c->realtime_runtime)
+             || (c->has_realtime_period && c->realtime_period) || c->has_idle);
 }
 
 static bool

@@ -113,20 +113,22 @@ apply_memory (const char *dir, const oci_memory *m, struct rt_error *err)
   return 0;
 }
 
+/* As runc: 0 leaves a value alone (an update document carries zeros for
+ * what it does not change). */
 static int
 apply_cpu (const char *dir, const oci_cpu *c, struct rt_error *err)
 {
-  if (c->has_shares)
+  if (c->has_shares && c->shares != 0)
     W ("cpu.shares", "%llu", (unsigned long long) c->shares);
-  if (c->has_period)
+  if (c->has_period && c->period != 0)
     W ("cpu.cfs_period_us", "%llu", (unsigned long long) c->period);
-  if (c->has_quota)
+  if (c->has_quota && c->quota != 0)
     W ("cpu.cfs_quota_us", "%lld", (long long) c->quota);
   if (c->has_burst)
     W ("cpu.cfs_burst_us", "%llu", (unsigned long long) c->burst);
-  if (c->has_realtime_period)
+  if (c->has_realtime_period && c->realtime_period != 0)
     W ("cpu.rt_period_us", "%llu", (unsigned long long) c->realtime_period);
-  if (c->has_realtime_runtime)
+  if (c->has_realtime_runtime && c->realtime_runtime != 0)
     W ("cpu.rt_runtime_us", "%lld", (long long) c->realtime_runtime);
   if (c->has_idle)
     W ("cpu.idle", "%lld", (long long) c->idle);

@@ -133,27 +133,51 @@ apply_memory (const char *dir, const oci_memory *m, struct rt_error *err)
   return 0;
 }
 
+/* The quota part of cpu.max: the one given, else the one in force (an
+ * update may change the period alone). */
+static char *
+cpu_max_quota (const char *dir, const oci_cpu *c)
+{
+  cleanup_free char *path = NULL, *cur = NULL;
+  char *q = NULL;
+
+  if (c->has_quota && c->quota != 0)
+    {
+      if (c->quota < 0)
+        return strdup ("max");
+      return asprintf (&q, "%lld", (long long) c->quota) < 0 ? NULL : q;
+    }
+  if (asprintf (&path, "%s/cpu.max", dir) < 0 || rt_read_file (path, &cur, NULL, NULL) < 0)
+    return strdup ("max");
+  return strndup (cur, strcspn (cur, " \n"));
+}
+
+/* As runc: 0 leaves a value alone; shares become cpu.weight. */
 static int
 apply_cpu (const char *dir, const oci_cpu *c, struct rt_error *err)
 {
+  bool quota = c->has_quota && c->quota != 0, period = c->has_period && c->period != 0;
+
   if (c->has_shares && c->shares != 0)
     {
       uint64_t s = c->shares < 2 ? 2 : (c->shares > 262144 ? 262144 : c->shares);
       W ("cpu.weight", "%llu", (unsigned long long) (1 + ((s - 2) * 9999) / 262142));
     }
-  if (c->has_quota || c->has_period)
+  if (quota || period)
     {
-      uint64_t period = c->has_period && c->period ? c->period : 100000;
-      if (!c->has_quota || c->quota < 0)
-        W ("cpu.max", "max %llu", (unsigned long long) period);
+      cleanup_free char *q = cpu_max_quota (dir, c);
+      if (q == NULL)
+        return rt_error_set (err, ENOMEM, "cpu.max");
+      if (period)
+        W ("cpu.max", "%s %llu", q, (unsigned long long) c->period);
       else
-        W ("cpu.max", "%lld %llu", (long long) c->quota, (unsigned long long) period);
+        W ("cpu.max", "%s", q);
     }
   if (c->has_burst)
     W ("cpu.max.burst", "%llu", (unsigned long long) c->burst);
   if (c->has_idle)
     W ("cpu.idle", "%lld", (long long) c->idle);
-  if (c->has_realtime_runtime || c->has_realtime_period)
+  if ((c->has_realtime_runtime && c->realtime_runtime != 0) || (c->has_realtime_period && c->realtime_period != 0))
     return rt_error_set (err, ENOTSUP, "cpu.realtimeRuntime/realtimePeriod: not supported on cgroup v2");
   return 0;
 }

@@ -57,7 +57,8 @@ const struct rt_command rt_commands[] = {
     "  -r, --resources FILE|-    LinuxResources JSON\n"
     "      --memory BYTES, --memory-reservation BYTES, --memory-swap BYTES\n"
     "      --kernel-memory BYTES, --kernel-memory-tcp BYTES\n"
-    "      --cpu-shares N, --cpu-quota N, --cpu-period N, --cpu-rt-runtime N, --cpu-rt-period N\n"
+    "      --cpu-share N (or --cpu-shares), --cpu-quota N, --cpu-period N, --cpu-burst N, --cpu-idle N\n"
+    "      --cpu-rt-runtime N, --cpu-rt-period N\n"
     "      --cpuset-cpus LIST, --cpuset-mems LIST, --pids-limit N, --blkio-weight N\n"
     "      --l3-cache-schema S, --mem-bw-schema S\n" },
   { "events", cmd_events, "[--stats] [--interval DURATION] ID", "print container events and statistics",

@@ -168,7 +168,10 @@ watch (const struct rt_state *s, const struct events_opts *o, struct rt_error *e
         {
           if (print_event ("stats", s->id, s->cgroup_dirs, s->cgroup_dirs_len, NULL) < 0)
             break;
+          /* a slow tick is not made up for with a burst */
           next += o->interval_ns;
+          if (next < now_ns ())
+            next = now_ns () + o->interval_ns;
         }
     }
   rt_oom_watch_close (&w);

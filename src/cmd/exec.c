@@ -108,28 +108,57 @@ on_opt (void *data, int opt, const char *arg, struct rt_error *err)
 
   switch (opt)
     {
-    case 'p': o->process_file = arg; break;
-    case 'd': o->detach = true; break;
-    case 't': o->tty = true; break;
-    case 'e': return append (&o->env, &o->env_len, arg, "--env", err);
-    case 'u': return parse_user (o, arg, err);
-    case 'g': return parse_gids (o, arg, err);
-    case 'c': return append (&o->caps, &o->caps_len, arg, "--cap", err);
-    case OPT_PID_FILE: o->pid_file = arg; break;
-    case OPT_CONSOLE_SOCKET: o->console_socket = arg; break;
-    case OPT_CWD: o->cwd = arg; break;
-    case OPT_NO_NEW_PRIVS: o->no_new_privs = true; break;
-    case OPT_APPARMOR: o->apparmor = arg; break;
-    case OPT_LABEL: o->label = arg; break;
-    case OPT_CGROUP: return append (&o->cgroups, &o->cgroups_len, arg, "--cgroup", err);
-    case OPT_IGNORE_PAUSED: o->ignore_paused = true; break;
-    case OPT_NO_SUBREAPER: break;
+    case 'p':
+      o->process_file = arg;
+      break;
+    case 'd':
+      o->detach = true;
+      break;
+    case 't':
+      o->tty = true;
+      break;
+    case 'e':
+      if (strchr (arg, '=') == NULL || arg[0] == '=')
+        return rt_error_set (err, 0, "--env: `%s` is not NAME=VALUE", arg);
+      return append (&o->env, &o->env_len, arg, "--env", err);
+    case 'u':
+      return parse_user (o, arg, err);
+    case 'g':
+      return parse_gids (o, arg, err);
+    case 'c':
+      return append (&o->caps, &o->caps_len, arg, "--cap", err);
+    case OPT_PID_FILE:
+      o->pid_file = arg;
+      break;
+    case OPT_CONSOLE_SOCKET:
+      o->console_socket = arg;
+      break;
+    case OPT_CWD:
+      o->cwd = arg;
+      break;
+    case OPT_NO_NEW_PRIVS:
+      o->no_new_privs = true;
+      break;
+    case OPT_APPARMOR:
+      o->apparmor = arg;
+      break;
+    case OPT_LABEL:
+      o->label = arg;
+      break;
+    case OPT_CGROUP:
+      return append (&o->cgroups, &o->cgroups_len, arg, "--cgroup", err);
+    case OPT_IGNORE_PAUSED:
+      o->ignore_paused = true;
+      break;
+    case OPT_NO_SUBREAPER:
+      break;
     case OPT_PRESERVE_FDS:
       o->preserve_fds = (int) strtol (arg, &end, 10);
       if (*arg == '\0' || *end != '\0' || o->preserve_fds < 0)
         return rt_error_set (err, 0, "--preserve-fds: `%s` is not a number", arg);
       break;
-    default: break;
+    default:
+      break;
     }
   return 0;
 }

@@ -164,6 +164,7 @@ parse_mem (int opt, const char *arg, int64_t *v, bool *has, struct rt_error *err
   return 0;
 }
 
+/* The CPU flags; 1 when opt is not one of them. */
 static int
 on_cpu_opt (struct update_opts *o, int opt, const char *arg, struct rt_error *err)
 {
@@ -172,19 +173,26 @@ on_cpu_opt (struct update_opts *o, int opt, const char *arg, struct rt_error *er
   switch (opt)
     {
     case OPT_CPU_PERIOD:
-      return c->has_period = true, parse_u64 (opt, arg, &c->period, err);
+      c->has_period = true;
+      return parse_u64 (opt, arg, &c->period, err);
     case OPT_CPU_QUOTA:
-      return c->has_quota = true, parse_i64 (opt, arg, &c->quota, err);
+      c->has_quota = true;
+      return parse_i64 (opt, arg, &c->quota, err);
     case OPT_CPU_BURST:
-      return c->has_burst = true, parse_u64 (opt, arg, &c->burst, err);
+      c->has_burst = true;
+      return parse_u64 (opt, arg, &c->burst, err);
     case OPT_CPU_SHARES:
-      return c->has_shares = true, parse_u64 (opt, arg, &c->shares, err);
+      c->has_shares = true;
+      return parse_u64 (opt, arg, &c->shares, err);
     case OPT_CPU_RT_PERIOD:
-      return c->has_realtime_period = true, parse_u64 (opt, arg, &c->realtime_period, err);
+      c->has_realtime_period = true;
+      return parse_u64 (opt, arg, &c->realtime_period, err);
     case OPT_CPU_RT_RUNTIME:
-      return c->has_realtime_runtime = true, parse_i64 (opt, arg, &c->realtime_runtime, err);
+      c->has_realtime_runtime = true;
+      return parse_i64 (opt, arg, &c->realtime_runtime, err);
     case OPT_CPU_IDLE:
-      return c->has_idle = true, parse_i64 (opt, arg, &c->idle, err);
+      c->has_idle = true;
+      return parse_i64 (opt, arg, &c->idle, err);
     case OPT_CPUSET_CPUS:
       c->cpus = *arg ? (char *) arg : NULL;
       return 0;
@@ -320,7 +328,7 @@ update_rdt (const char *id, const char *l3, const char *mb, struct rt_error *err
     return rt_error_set (err, 0, "Intel RDT/CAT: l3 cache schema is not enabled");
   if (mb && access ("/sys/fs/resctrl/info/MB", F_OK) != 0)
     return rt_error_set (err, 0, "Intel RDT/MBA: memory bandwidth schema is not enabled");
-  if ((l3 == NULL && mb == NULL))
+  if (l3 == NULL && mb == NULL)
     return 0;
   if (asprintf (&group, "/sys/fs/resctrl/%s", id) < 0)
     return rt_error_set (err, ENOMEM, "resctrl");

@@ -25,6 +25,9 @@
 #include "container/sync.h"
 #include "linux/caps.h"
 #include "linux/idmap.h"
+#include "linux/mounts.h"
+#include "linux/netdev.h"
+#include "linux/rdt.h"
 #include "linux/process.h"
 #include "linux/terminal.h"
 #include "util/cleanup.h"
@@ -51,6 +54,7 @@ struct creation
   int fifo_fd;
   int console_fd;
   pid_t pid;
+  bool rdt_applied; /* intelRdt: the resctrl group(s) to remove on undo */
 };
 
 static int
@@ -232,6 +236,11 @@ spawn (struct creation *c, struct rt_error *err)
     return -1;
   if (rt_idmap_write (c->pid, c->cfg, &c->ns, err) < 0)
     return -1;
+  if (rt_netdev_move (c->cfg->linux, c->pid, &c->ns, err) < 0)
+    return -1;
+  if (rt_rdt_apply (c->cfg, c->o->id, c->pid, err) < 0)
+    return -1;
+  c->rdt_applied = c->cfg->linux && c->cfg->linux->intel_rdt;
   if (rt_oom_score_adj_write (c->pid, c->cfg->process, err) < 0)
     return -1;
   return rt_sync_send (c->sync[0], RT_SYNC_GO, 0, NULL, err);
@@ -285,6 +294,8 @@ undo (struct creation *c)
     }
   if (c->cg.len > 0)
     rt_cgroup_destroy (c->cg.dirs, c->cg.len, NULL);
+  if (c->rdt_applied)
+    rt_rdt_remove (c->cfg, c->o->id, NULL);
   if (c->dir_made)
     rt_state_dir_remove (c->ctx->root, c->o->id, NULL);
 }
@@ -306,6 +317,7 @@ release (struct creation *c)
   rt_namespaces_close (&c->ns);
   rt_cgroup_release (&c->cg);
   rt_seccomp_free (&c->seccomp);
+  rt_idmapped_mounts_release ();
   rt_state_free (&c->state);
   free (c->config_raw);
   free (c->bundle);
@@ -331,7 +343,7 @@ rt_container_create (struct rt_context *ctx, const struct rt_create_opts *o, str
       goto out;
     }
   if (make_state_dir (&c, err) < 0 || make_cgroup (&c, err) < 0 || prepare_channels (&c, err) < 0
-      || spawn (&c, err) < 0 || run_create_hooks (&c, err) < 0 || finish (&c, err) < 0)
+      || rt_idmapped_mounts_prepare (c.cfg, c.bundle, err) < 0 || spawn (&c, err) < 0 || run_create_hooks (&c, err) < 0 || finish (&c, err) < 0)
     goto out_ctx;
   ret = 0;
   out->pid = c.pid;

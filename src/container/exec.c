@@ -119,7 +119,7 @@ strv_clear (char ***v, size_t *len)
 static int
 load_process_file (struct execution *e, struct rt_error *err)
 {
-  const oci_process *c = e->cfg->process;
+  const oci_process none = { 0 }, *c = e->cfg->process ? e->cfg->process : &none;
   oci_process *p;
   char *perr = NULL;
   size_t i;
@@ -210,7 +210,11 @@ override_process (struct execution *e, struct rt_error *err)
   oci_process *p;
   size_t i;
 
-  p = e->p = oci_process_dup (e->cfg->process);
+  /* a config without a process (allowed for create) gives no defaults */
+  if (e->cfg->process)
+    p = e->p = oci_process_dup (e->cfg->process);
+  else
+    p = e->p = calloc (1, sizeof *p);
   if (p == NULL)
     return rt_error_set (err, ENOMEM, "process");
   strv_clear (&p->args, &p->args_len);
@@ -239,6 +243,8 @@ check_process (const oci_process *p, struct rt_error *err)
     return rt_error_set (err, 0, "process: args must not be empty (give a command, or --process)");
   if (p->cwd && *p->cwd && p->cwd[0] != '/')
     return rt_error_set (err, 0, "process: cwd `%s` must be an absolute path", p->cwd);
+  if (rt_lsm_check (p, err) < 0)
+    return -1;
   return rt_caps_check (p->capabilities, err);
 }
 
@@ -326,9 +332,41 @@ open_init (struct execution *e, struct rt_error *err)
   return r;
 }
 
+/* Does the comma-separated `list` name `name` (n bytes)? */
+static bool
+list_has (const char *list, const char *name, size_t n)
+{
+  const char *p = list;
+
+  while (p && *p)
+    {
+      size_t len = strcspn (p, ",");
+      if (len == n && strncmp (p, name, n) == 0)
+        return true;
+      p = p[len] ? p + len + 1 : NULL;
+    }
+  return false;
+}
+
+/* Do the controllers before the colon of `entry` meet the hierarchy's? */
+static bool
+entry_for_hier (const char *entry, size_t ctrls_len, const struct rt_cgroup_hier *h)
+{
+  const char *c = entry, *end = entry + ctrls_len;
+
+  while (c < end)
+    {
+      size_t len = strcspn (c, ",:");
+      if (list_has (h->controllers, c, len))
+        return true;
+      c += len + 1;
+    }
+  return false;
+}
+
 /* --cgroup [CONTROLLERS:]PATH for this hierarchy: the entry naming one of
- * its controllers, else the entry without any; NULL for the container's
- * own directory. */
+ * its v1 controllers, else the entry without any; NULL for the
+ * container's own directory. */
 static const char *
 sub_cgroup_for (const struct rt_cgroup_hier *h, char *const *entries, size_t n)
 {
@@ -338,26 +376,11 @@ sub_cgroup_for (const struct rt_cgroup_hier *h, char *const *entries, size_t n)
   for (i = 0; i < n; i++)
     {
       const char *colon = strchr (entries[i], ':');
-      cleanup_free char *ctrls = NULL;
-      char *c, *save = NULL;
 
       if (colon == NULL)
-        {
-          generic = entries[i];
-          continue;
-        }
-      if (h == NULL || h->v2 || (ctrls = strndup (entries[i], (size_t) (colon - entries[i]))) == NULL)
-        continue;
-      for (c = strtok_r (ctrls, ",", &save); c; c = strtok_r (NULL, ",", &save))
-        {
-          cleanup_free char *list = NULL;
-          char *t, *s2 = NULL;
-          if ((list = strdup (h->controllers)) == NULL)
-            break;
-          for (t = strtok_r (list, ",", &s2); t; t = strtok_r (NULL, ",", &s2))
-            if (strcmp (t, c) == 0)
-              return colon + 1;
-        }
+        generic = entries[i];
+      else if (h != NULL && !h->v2 && entry_for_hier (entries[i], (size_t) (colon - entries[i]), h))
+        return colon + 1;
     }
   return generic;
 }
@@ -388,8 +411,10 @@ add_cgroup_dir (struct execution *e, const char *dir, const char *sub, struct rt
     return rt_error_set (err, ENOMEM, "cgroup");
   if (path == NULL && (path = strdup (dir)) == NULL)
     return rt_error_set (err, ENOMEM, "cgroup");
-  if (stat (path, &st) < 0 || !S_ISDIR (st.st_mode))
-    return rt_error_set (err, errno ? errno : ENOTDIR, "--cgroup: `%s`", path);
+  if (stat (path, &st) < 0)
+    return rt_error_set (err, errno, "--cgroup: `%s`", path);
+  if (!S_ISDIR (st.st_mode))
+    return rt_error_set (err, ENOTDIR, "--cgroup: `%s`", path);
   if (e->cgroup_fd < 0 && rt_cgroup_dir_is_v2 (path))
     {
       e->cgroup_fd = open (path, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -18,6 +18,7 @@
 #include "linux/netlink.h"
 #include "linux/process.h"
 #include "linux/rootfs.h"
+#include "linux/sched.h"
 #include "linux/seccomp.h"
 #include "linux/terminal.h"
 #include "util/cleanup.h"
@@ -32,6 +33,7 @@ setup_root (struct rt_init_args *a, struct rt_error *err)
     .new_userns = rt_namespaces_new (&a->ns, "user"),
     .cgroup_dirs = a->cgroup_dirs,
     .cgroup_dirs_len = a->cgroup_dirs_len,
+    .mount_label = a->cfg->linux ? a->cfg->linux->mount_label : NULL,
   };
   int ret = rt_rootfs_prepare (a->cfg, a->rootfs, rt_namespaces_has (&a->ns, "mount"), &mc, err);
 
@@ -74,9 +76,13 @@ setup_container (struct rt_init_args *a, char **state, char **exe, struct rt_err
   if (mount_ns ? rt_rootfs_pivot (a->rootfs, a->opts->no_pivot, err) < 0
                : (chroot (a->rootfs) < 0 || chdir ("/") < 0) && rt_error_set (err, errno, "chroot into the rootfs") < 0)
     return -1;
-  if (mount_ns && rt_rootfs_finish (cfg, err) < 0)
-    return -1;
+  /* before rt_rootfs_finish makes /proc/sys (a readonlyPath) and maybe
+   * the root read-only */
   if (rt_hostname_apply (cfg, rt_namespaces_has (&a->ns, "uts"), err) < 0 || rt_sysctl_apply (cfg, err) < 0)
+    return -1;
+  if (cfg->process && rt_cwd_create (cfg->process, err) < 0)
+    return -1;
+  if (mount_ns && rt_rootfs_finish (cfg, err) < 0)
     return -1;
   if (rt_namespaces_new (&a->ns, "network") && rt_netlink_link_up ("lo", err) < 0)
     return -1;
@@ -89,12 +95,41 @@ setup_container (struct rt_init_args *a, char **state, char **exe, struct rt_err
   return 0;
 }
 
+/* The state the parent sent for the create hooks, as a container that
+ * has been created: what the startContainer hooks see. */
+static char *
+created_state (const char *state, struct rt_error *err)
+{
+  char *perr = NULL, *json = NULL;
+  oci_state *s = oci_state_parse (state, strlen (state), "state", &perr);
+
+  if (s == NULL)
+    {
+      rt_error_take (err, 0, perr);
+      return NULL;
+    }
+  free (s->status);
+  s->status = oci_strdup ("created");
+  json = oci_state_emit (s, false, &perr);
+  oci_state_free (s);
+  if (json == NULL)
+    rt_error_take (err, 0, perr);
+  return json;
+}
+
 static int
 become_process (struct rt_init_args *a, const char *state, struct rt_error *err)
 {
   const oci_hooks *h = a->cfg->hooks;
 
-  if (h && rt_hooks_run (h->start_container, h->start_container_len, "startContainer", state, err) < 0)
+  if (h && h->start_container_len > 0)
+    {
+      cleanup_free char *created = created_state (state, err);
+      if (created == NULL
+          || rt_hooks_run (h->start_container, h->start_container_len, "startContainer", created, err) < 0)
+        return -1;
+    }
+  if (rt_seccomp_set_state (state, err) < 0 || rt_persona_apply (a->cfg->linux, err) < 0)
     return -1;
   return rt_process_become (a->cfg->process, a->seccomp, a->opts->preserve_fds, err);
 }

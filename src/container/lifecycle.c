@@ -14,6 +14,7 @@
 #include "container/container.h"
 #include "container/hooks.h"
 #include "container/state.h"
+#include "linux/rdt.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -256,6 +257,9 @@ rt_container_delete (struct rt_context *ctx, const char *id, bool force, struct 
     {
       if (cfg->hooks)
         run_hooks_warn (cfg->hooks->poststop, cfg->hooks->poststop_len, "poststop", &s, "stopped");
+      /* as a failing poststop hook: reported, and the delete goes on */
+      if (rt_rdt_remove (cfg, id, err) < 0)
+        rt_log_warning ("delete `%s`: %s", id, err->msg), rt_error_clear (err);
       oci_config_free (cfg);
     }
   if (s.cgroup_dirs_len > 0 && rt_cgroup_destroy (s.cgroup_dirs, s.cgroup_dirs_len, err) < 0)

@@ -4,6 +4,12 @@
 #include <string.h>
 
 #include "container/container.h"
+#include "linux/lsm.h"
+#include "linux/mounts.h"
+#include "linux/netdev.h"
+#include "linux/rdt.h"
+#include "linux/sched.h"
+#include "linux/sysctl.h"
 #include "tables.h"
 
 static int
@@ -100,6 +106,10 @@ rt_config_validate (const oci_config *cfg, struct rt_error *err)
   if (check_mounts (cfg, err) < 0 || check_devices (cfg->linux, err) < 0
       || (cfg->process && check_rlimits (cfg->process, err) < 0)
       || check_namespaces (cfg, err) < 0)
+    return -1;
+  /* what each kernel concern cannot honour, said before anything exists */
+  if (rt_sysctl_check (cfg, err) < 0 || rt_sched_check (cfg, err) < 0 || rt_lsm_config_check (cfg, err) < 0
+      || rt_mounts_check (cfg, err) < 0 || rt_netdev_check (cfg, err) < 0 || rt_rdt_check (cfg, err) < 0)
     return -1;
   return 0;
 }

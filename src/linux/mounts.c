@@ -4,15 +4,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <linux/sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cgroups/cgroup.h"
+#include "linux/lsm.h"
 #include "tables.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -93,7 +97,10 @@ rt_mount_opts_parse (char **options, size_t n, struct rt_mount_opts *o, struct r
           else if (strcmp (e->name, "tmpcopyup") == 0)
             o->tmpcopyup = true;
           else
-            o->idmap = true;
+            {
+              o->idmap = true;
+              o->ridmap = o->ridmap || strcmp (e->name, "ridmap") == 0;
+            }
           break;
         }
     }
@@ -362,37 +369,293 @@ after_mount (const struct rt_mount_ctx *c, const oci_mount *m, const struct rt_m
   return set_attrs (top, o, m->destination, err);
 }
 
+/* ---- id-mapped mounts ---- */
+
+static bool
+is_bind (const oci_mount *m, const struct rt_mount_opts *o)
+{
+  return o->bind || type_is (m, "bind");
+}
+
+static bool
+wants_idmap (const oci_mount *m, const struct rt_mount_opts *o)
+{
+  return o->idmap || m->uid_mappings_len > 0 || m->gid_mappings_len > 0;
+}
+
+static const oci_namespace *
+userns_of (const oci_config *cfg)
+{
+  size_t i;
+
+  for (i = 0; cfg->linux && i < cfg->linux->namespaces_len; i++)
+    if (strcmp (cfg->linux->namespaces[i]->type, "user") == 0)
+      return cfg->linux->namespaces[i];
+  return NULL;
+}
+
+static int
+check_idmap (const oci_config *cfg, const oci_mount *m, const struct rt_mount_opts *o, struct rt_error *err)
+{
+  if (!is_bind (m, o))
+    return rt_error_set (err, 0, "id-mapped mounts are supported for bind mounts only");
+  if ((m->uid_mappings_len > 0) != (m->gid_mappings_len > 0))
+    return rt_error_set (err, 0, "an id-mapped mount needs both uidMappings and gidMappings");
+  /* the spec: without mappings of its own, the container's user namespace
+   * gives them; without one either, it is an error */
+  if (m->uid_mappings_len == 0 && userns_of (cfg) == NULL)
+    return rt_error_set (err, 0, "idmap without uidMappings and gidMappings needs a user namespace to take them from");
+  return 0;
+}
+
+int
+rt_mounts_check (const oci_config *cfg, struct rt_error *err)
+{
+  size_t i;
+
+  for (i = 0; i < cfg->mounts_len; i++)
+    {
+      const oci_mount *m = cfg->mounts[i];
+      struct rt_mount_opts o;
+      int r;
+
+      if (rt_mount_opts_parse (m->options, m->options_len, &o, err) < 0)
+        return rt_error_prefix (err, ".mounts[%zu]", i);
+      r = wants_idmap (m, &o) ? check_idmap (cfg, m, &o, err) : 0;
+      rt_mount_opts_free (&o);
+      if (r < 0)
+        return rt_error_prefix (err, ".mounts[%zu]", i);
+    }
+  return 0;
+}
+
+static int
+write_id_map (pid_t pid, const char *file, oci_id_mapping *const *m, size_t n, struct rt_error *err)
+{
+  cleanup_free char *path = NULL, *text = strdup ("");
+  size_t i;
+
+  if (text == NULL || asprintf (&path, "/proc/%d/%s", pid, file) < 0)
+    return rt_error_set (err, ENOMEM, "id map");
+  for (i = 0; i < n; i++)
+    {
+      char *more = NULL;
+      if (asprintf (&more, "%s%u %u %u\n", text, m[i]->container_id, m[i]->host_id, m[i]->size) < 0)
+        return rt_error_set (err, ENOMEM, "id map");
+      free (text);
+      text = more;
+    }
+  return rt_write_file (path, text, strlen (text), err);
+}
+
+/* A user namespace that carries the mappings, for mount_setattr: a child
+ * made in a new one only to hold it open, gone once its ns fd is taken. */
+static int
+userns_with_maps (oci_id_mapping *const *uid, size_t nuid, oci_id_mapping *const *gid, size_t ngid,
+                  struct rt_error *err)
+{
+  struct clone_args ca = { .flags = CLONE_NEWUSER, .exit_signal = SIGCHLD };
+  cleanup_free char *path = NULL;
+  int pipefd[2], fd = -1, status;
+  char c;
+  pid_t pid;
+
+  if (pipe2 (pipefd, O_CLOEXEC) < 0)
+    return rt_error_set (err, errno, "pipe");
+  fflush (NULL);
+  pid = (pid_t) syscall (SYS_clone3, &ca, sizeof ca);
+  if (pid == 0)
+    {
+      /* wait for the parent to be done with our namespace */
+      close (pipefd[1]);
+      while (read (pipefd[0], &c, 1) < 0 && errno == EINTR)
+        ;
+      _exit (0);
+    }
+  close (pipefd[0]);
+  if (pid < 0)
+    {
+      close (pipefd[1]);
+      return rt_error_set (err, errno, "clone a user namespace for an id-mapped mount");
+    }
+  if (write_id_map (pid, "uid_map", uid, nuid, err) == 0 && write_id_map (pid, "gid_map", gid, ngid, err) == 0)
+    {
+      if (asprintf (&path, "/proc/%d/ns/user", pid) < 0)
+        rt_error_set (err, ENOMEM, "id map");
+      else if ((fd = open (path, O_RDONLY | O_CLOEXEC)) < 0)
+        rt_error_set (err, errno, "open `%s`", path);
+    }
+  close (pipefd[1]);
+  while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  return fd;
+}
+
+/* The user namespace whose mappings the mount gets. */
+static int
+mapping_userns (const oci_config *cfg, const oci_mount *m, struct rt_error *err)
+{
+  const oci_namespace *ns = userns_of (cfg);
+  const oci_linux *l = cfg->linux;
+  int fd;
+
+  if (m->uid_mappings_len > 0)
+    return userns_with_maps (m->uid_mappings, m->uid_mappings_len, m->gid_mappings, m->gid_mappings_len, err);
+  if (ns && ns->path && *ns->path)
+    {
+      fd = open (ns->path, O_RDONLY | O_CLOEXEC);
+      return fd < 0 ? rt_error_set (err, errno, "open the user namespace `%s`", ns->path) : fd;
+    }
+  return userns_with_maps (l->uid_mappings, l->uid_mappings_len, l->gid_mappings, l->gid_mappings_len, err);
+}
+
+static int
+idmapped_tree (const oci_config *cfg, const char *bundle, const oci_mount *m, const struct rt_mount_opts *o,
+               struct rt_error *err)
+{
+  const struct rt_mount_ctx c = { .bundle = bundle };
+  cleanup_free char *src = bind_source (&c, m->source ? m->source : "");
+  cleanup_close int tree = -1, userns = -1;
+  struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP };
+
+  if (src == NULL)
+    return rt_error_set (err, ENOMEM, "mount");
+  /* a detached copy of the source: only those can be idmapped */
+  tree = (int) syscall (SYS_open_tree, AT_FDCWD, src,
+                        OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | ((o->flags & MS_REC) || o->ridmap ? AT_RECURSIVE : 0));
+  if (tree < 0)
+    return rt_error_set (err, errno, "open_tree `%s`", src);
+  userns = mapping_userns (cfg, m, err);
+  if (userns < 0)
+    return -1;
+  attr.userns_fd = (uint64_t) userns;
+  if (syscall (SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (o->ridmap ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0)
+    return rt_error_set (err, errno, "id-map `%s`%s", src,
+                         errno == EINVAL ? " (does its filesystem support id-mapped mounts?)" : "");
+  return rt_steal_fd (&tree);
+}
+
+/* By mount index, -1 where there is none; filled before the clone. */
+static int *idmapped_fds;
+static size_t idmapped_len;
+
+int
+rt_idmapped_mounts_prepare (const oci_config *cfg, const char *bundle, struct rt_error *err)
+{
+  size_t i;
+
+  for (i = 0; i < cfg->mounts_len; i++)
+    {
+      const oci_mount *m = cfg->mounts[i];
+      struct rt_mount_opts o;
+      int fd = -1;
+
+      if (rt_mount_opts_parse (m->options, m->options_len, &o, err) < 0)
+        return rt_error_prefix (err, ".mounts[%zu]", i);
+      if (wants_idmap (m, &o) && (check_idmap (cfg, m, &o, err) < 0 || (fd = idmapped_tree (cfg, bundle, m, &o, err)) < 0))
+        {
+          rt_mount_opts_free (&o);
+          return rt_error_prefix (err, ".mounts[%zu]", i);
+        }
+      rt_mount_opts_free (&o);
+      if (fd < 0)
+        continue;
+      if (idmapped_fds == NULL)
+        {
+          idmapped_fds = malloc (cfg->mounts_len * sizeof *idmapped_fds);
+          if (idmapped_fds == NULL)
+            {
+              close (fd);
+              return rt_error_set (err, ENOMEM, "mount");
+            }
+          for (idmapped_len = 0; idmapped_len < cfg->mounts_len; idmapped_len++)
+            idmapped_fds[idmapped_len] = -1;
+        }
+      idmapped_fds[i] = fd;
+    }
+  return 0;
+}
+
+void
+rt_idmapped_mounts_release (void)
+{
+  size_t i;
+
+  for (i = 0; i < idmapped_len; i++)
+    if (idmapped_fds[i] >= 0)
+      close (idmapped_fds[i]);
+  free (idmapped_fds);
+  idmapped_fds = NULL;
+  idmapped_len = 0;
+}
+
+static int
+attach_idmapped (const oci_mount *m, size_t index, int target, struct rt_error *err)
+{
+  int fd = index < idmapped_len ? idmapped_fds[index] : -1;
+
+  if (fd < 0)
+    return rt_error_set (err, 0, "the id-mapped mount of `%s` was not prepared", m->source ? m->source : "");
+  if (syscall (SYS_move_mount, fd, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return rt_error_set (err, errno, "attach the id-mapped `%s` on `%s`", m->source ? m->source : "",
+                         m->destination);
+  close (fd);
+  idmapped_fds[index] = -1;
+  return 0;
+}
+
+/* A new filesystem: its data, with the SELinux mount label if any. */
+static int
+mount_new (const struct rt_mount_ctx *c, const oci_mount *m, const struct rt_mount_opts *o, int target,
+           struct rt_error *err)
+{
+  cleanup_free char *data = NULL;
+
+  if (rt_mount_label_data (c->mount_label, m->type, o->data, &data, err) < 0)
+    return -1;
+  if (rt_mount_fd (m->source ? m->source : m->type, target, m->type, o->flags & ~MS_REC, data) < 0)
+    return rt_error_set (err, errno, "mount `%s` (%s) on `%s`", m->source ? m->source : "", m->type ? m->type : "",
+                         m->destination);
+  return 0;
+}
+
 int
 rt_mount_entry (const struct rt_mount_ctx *c, const oci_mount *m, size_t index, struct rt_error *err)
 {
   struct rt_mount_opts o;
   cleanup_close int target = -1;
   cleanup_close int below = -1;
+  cleanup_free char *src = NULL;
   bool bind;
   int ret = -1;
 
   if (rt_mount_opts_parse (m->options, m->options_len, &o, err) < 0)
     return -1;
-  bind = o.bind || type_is (m, "bind");
+  bind = is_bind (m, &o);
   if (bind)
     o.flags |= MS_BIND;
-  target = rt_mkpath_in_root (c->rootfd, m->destination,
-                              !bind || source_is_dir (m->source ? m->source : ""), err);
+  /* a relative bind source is the bundle's, not rt's cwd's */
+  src = bind ? bind_source (c, m->source ? m->source : "") : NULL;
+  if (bind && src == NULL)
+    {
+      rt_error_set (err, ENOMEM, "mount");
+      goto out;
+    }
+  target = rt_mkpath_in_root (c->rootfd, m->destination, !bind || source_is_dir (src), err);
   if (target < 0)
     goto out;
   if (o.tmpcopyup)
     below = rt_open_in_root (c->rootfd, m->destination, O_RDONLY | O_DIRECTORY, 0, err);
   if (o.tmpcopyup && below < 0)
     goto out;
-  if (bind)
+  if (wants_idmap (m, &o))
+    ret = attach_idmapped (m, index, target, err);
+  else if (bind)
     ret = mount_bind (c, m, &o, target, err);
   else if (type_is (m, "cgroup") || type_is (m, "cgroup2"))
     ret = mount_cgroup (c, m, &o, target, err);
-  else if (rt_mount_fd (m->source ? m->source : m->type, target, m->type, o.flags & ~MS_REC, o.data) < 0)
-    ret = rt_error_set (err, errno, "mount `%s` (%s) on `%s`", m->source ? m->source : "", m->type ? m->type : "",
-                        m->destination);
   else
-    ret = 0;
+    ret = mount_new (c, m, &o, target, err);
   if (ret == 0)
     ret = after_mount (c, m, &o, bind, below, err);
 out:

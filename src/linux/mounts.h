@@ -17,7 +17,8 @@ struct rt_mount_opts
   char *data;                /* unknown options, comma-joined: filesystem data */
   bool bind;
   bool tmpcopyup;
-  bool idmap;
+  bool idmap;  /* idmap or ridmap */
+  bool ridmap; /* the idmapping applies to submounts too */
 };
 
 int rt_mount_opts_parse (char **options, size_t n, struct rt_mount_opts *o, struct rt_error *err);
@@ -31,9 +32,23 @@ struct rt_mount_ctx
   bool new_userns;
   char *const *cgroup_dirs; /* the container's cgroups, for cgroup mounts without a cgroupns */
   size_t cgroup_dirs_len;
+  const char *mount_label; /* linux.mountLabel: context= for the filesystems that take one */
 };
 
 int rt_mount_entry (const struct rt_mount_ctx *c, const oci_mount *m, size_t index, struct rt_error *err);
+
+/* Before anything exists: what rt_mount_entry cannot do (id-mapped mounts
+ * of anything but a bind mount, mappings missing). */
+int rt_mounts_check (const oci_config *cfg, struct rt_error *err);
+
+/* Id-mapped mounts (idmap, ridmap, or per-mount uidMappings/gidMappings)
+ * are made by the parent before the clone, as detached trees: only rt in
+ * the host's user namespace may idmap a host filesystem, which the child
+ * (in a user namespace of its own) may not. The child inherits the fds
+ * (and this module's table of them) and attaches each on its target;
+ * the parent releases its copies after the clone. */
+int rt_idmapped_mounts_prepare (const oci_config *cfg, const char *bundle, struct rt_error *err);
+void rt_idmapped_mounts_release (void);
 
 /* Mount onto an fd: through its /proc/self/fd path, so nothing in the
  * rootfs can redirect the target between resolution and mount. */

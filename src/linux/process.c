@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "linux/caps.h"
+#include "linux/sched.h"
 #include "linux/terminal.h"
 #include "tables.h"
 #include "util/cleanup.h"
@@ -93,6 +94,20 @@ rt_cwd_apply (const oci_process *p, struct rt_error *err)
     return rt_error_set (err, 0, ".process.cwd: `%s` is not an absolute path", cwd);
   if (chdir (cwd) < 0)
     return rt_error_set (err, errno, ".process.cwd: chdir `%s`", cwd);
+  return 0;
+}
+
+int
+rt_cwd_create (const oci_process *p, struct rt_error *err)
+{
+  const char *cwd = p->cwd && *p->cwd ? p->cwd : "/";
+  struct stat st;
+
+  /* anything but a missing path is for rt_cwd_apply to report */
+  if (cwd[0] != '/' || stat (cwd, &st) == 0 || errno != ENOENT)
+    return 0;
+  if (rt_mkdir_p (cwd, 0755, err) < 0)
+    return rt_error_prefix (err, ".process.cwd");
   return 0;
 }
 
@@ -260,12 +275,24 @@ write_attr (const char *path, const char *fallback, const char *value, const cha
   if (fd < 0 && errno == ENOENT && fallback != NULL)
     fd = open (path = fallback, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
-    return rt_error_set (err, errno, "%s: open `%s` (is the LSM enabled?)", what, path);
+    return rt_error_set (err, errno, "%s: open `%s`", what, path);
   do
     n = write (fd, value, len);
   while (n < 0 && errno == EINTR);
   if (n < 0 || (size_t) n != len)
     return rt_error_set (err, n < 0 ? errno : EIO, "%s: write `%s`", what, path);
+  return 0;
+}
+
+int
+rt_lsm_check (const oci_process *p, struct rt_error *err)
+{
+  if (p->apparmor_profile && *p->apparmor_profile && !rt_apparmor_enabled ())
+    return rt_error_set (err, 0, ".process.apparmorProfile: `%s` is set, but AppArmor is not enabled on this host",
+                         p->apparmor_profile);
+  if (p->selinux_label && *p->selinux_label && !rt_selinux_enabled ())
+    return rt_error_set (err, 0, ".process.selinuxLabel: `%s` is set, but SELinux is not enabled on this host",
+                         p->selinux_label);
   return 0;
 }
 
@@ -299,6 +326,9 @@ rt_process_become (const oci_process *p, const struct rt_seccomp *seccomp, int p
   if (p->terminal && rt_terminal_make_controlling (err) < 0)
     return -1;
   if (rt_rlimits_apply (p, err) < 0 || rt_fds_close_on_exec (preserve_fds, err) < 0 || rt_lsm_apply (p, err) < 0)
+    return -1;
+  /* realtime policies and classes need privileges that are dropped below */
+  if (rt_sched_apply (p, err) < 0)
     return -1;
   /* without no_new_privs the filter needs CAP_SYS_ADMIN: load it while we
    * still have it; with no_new_privs, as late as possible */

@@ -14,6 +14,8 @@ int rt_rlimits_apply (const oci_process *p, struct rt_error *err);
 int rt_oom_score_adj_write (pid_t pid, const oci_process *p, struct rt_error *err);
 int rt_user_apply (const oci_process *p, struct rt_error *err);
 int rt_cwd_apply (const oci_process *p, struct rt_error *err);
+/* As runc: a missing cwd is made (0755), inside the container's root. */
+int rt_cwd_create (const oci_process *p, struct rt_error *err);
 /* Find args[0] in the container's PATH; done before `create` returns so
  * that a missing binary is reported by create, as runc does. */
 int rt_exec_lookup (const oci_process *p, char **path, struct rt_error *err);
@@ -24,6 +26,8 @@ int rt_fds_close_on_exec (int preserve, struct rt_error *err);
 int rt_env_set (char ***env, size_t *len, const char *entry, struct rt_error *err);
 /* AppArmor profile and SELinux label for the next execve. */
 int rt_lsm_apply (const oci_process *p, struct rt_error *err);
+/* On the host, before anything starts: is the LSM there at all? */
+int rt_lsm_check (const oci_process *p, struct rt_error *err);
 bool rt_apparmor_enabled (void);
 bool rt_selinux_enabled (void);
 /* The last steps before execve, shared by the container's init and exec:

@@ -4,10 +4,13 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "tables.h"
@@ -22,6 +25,9 @@ action_of (const char *name, bool has_errno, uint32_t errno_ret, const char *whe
 
   if (e == NULL)
     return rt_error_set (err, 0, "%s: unknown seccomp action \"%s\"", where, name);
+  /* the spec: an errno for an action that returns none is an error */
+  if (has_errno && strcmp (name, "SCMP_ACT_ERRNO") != 0 && strcmp (name, "SCMP_ACT_TRACE") != 0)
+    return rt_error_set (err, 0, "%s: %s takes no errnoRet", where, name);
   if (strcmp (name, "SCMP_ACT_ERRNO") == 0)
     *out = SCMP_ACT_ERRNO (ret);
   else if (strcmp (name, "SCMP_ACT_TRACE") == 0)
@@ -97,7 +103,7 @@ add_syscalls (scmp_filter_ctx ctx, const oci_seccomp *s, uint32_t def, bool *not
 }
 
 static int
-set_flags (scmp_filter_ctx ctx, const oci_seccomp *s, struct rt_seccomp *out, struct rt_error *err)
+set_flags (const oci_seccomp *s, struct rt_seccomp *out, struct rt_error *err)
 {
   size_t i;
 
@@ -108,7 +114,48 @@ set_flags (scmp_filter_ctx ctx, const oci_seccomp *s, struct rt_seccomp *out, st
         return rt_error_set (err, 0, ".linux.seccomp.flags[%zu]: unknown seccomp flag \"%s\"", i, s->flags[i]);
       out->flags |= (unsigned) f->value;
     }
-  (void) ctx;
+  if (out->notify)
+    {
+      out->flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+      /* the kernel refuses TSYNC with a listener unless a thread that
+       * cannot be synced is reported as ESRCH (as libseccomp does) */
+      if (out->flags & SECCOMP_FILTER_FLAG_TSYNC)
+        out->flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+    }
+  else
+    /* it only changes how a notified syscall waits: with no listener
+     * there is nothing to change, and the kernel refuses it alone */
+    out->flags &= ~(unsigned) SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+  return 0;
+}
+
+/* The agent: a SOCK_STREAM unix socket at listenerPath, connected now, on
+ * the host's filesystem and with rt's credentials. */
+static int
+connect_listener (const oci_seccomp *s, struct rt_seccomp *out, struct rt_error *err)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  cleanup_close int fd = -1;
+
+  if (s->listener_metadata && *s->listener_metadata && !(s->listener_path && *s->listener_path))
+    return rt_error_set (err, 0, ".linux.seccomp.listenerMetadata: set without a listenerPath");
+  if (!out->notify)
+    return 0; /* the spec: without SCMP_ACT_NOTIFY the path is ignored */
+  if (s->listener_path == NULL || *s->listener_path == '\0')
+    return rt_error_set (err, 0, ".linux.seccomp.listenerPath: SCMP_ACT_NOTIFY needs a seccomp agent to send the "
+                                 "notification fd to");
+  if (strlen (s->listener_path) >= sizeof addr.sun_path)
+    return rt_error_set (err, ENAMETOOLONG, ".linux.seccomp.listenerPath: `%s`", s->listener_path);
+  strcpy (addr.sun_path, s->listener_path);
+  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return rt_error_set (err, errno, ".linux.seccomp.listenerPath: socket");
+  if (connect (fd, (struct sockaddr *) &addr, sizeof addr) < 0)
+    return rt_error_set (err, errno, ".linux.seccomp.listenerPath: connect to `%s`", s->listener_path);
+  if (s->listener_metadata && (out->metadata = strdup (s->listener_metadata)) == NULL)
+    return rt_error_set (err, ENOMEM, "seccomp");
+  out->listener_fd = rt_steal_fd (&fd);
+  out->has_listener = true;
   return 0;
 }
 
@@ -177,11 +224,9 @@ rt_seccomp_compile (const oci_seccomp *s, struct rt_seccomp *out, struct rt_erro
   seccomp_attr_set (ctx, SCMP_FLTATR_CTL_NNP, 0);
   if (def == SCMP_ACT_NOTIFY)
     out->notify = true;
-  if (add_archs (ctx, s, err) == 0 && set_flags (ctx, s, out, err) == 0
-      && add_syscalls (ctx, s, def, &out->notify, err) == 0 && export_bpf (ctx, out, err) == 0)
+  if (add_archs (ctx, s, err) == 0 && add_syscalls (ctx, s, def, &out->notify, err) == 0
+      && set_flags (s, out, err) == 0 && export_bpf (ctx, out, err) == 0 && connect_listener (s, out, err) == 0)
     ret = 0;
-  if (out->notify)
-    out->flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
   seccomp_release (ctx);
   if (ret < 0)
     rt_seccomp_free (out);
@@ -192,7 +237,137 @@ void
 rt_seccomp_free (struct rt_seccomp *s)
 {
   free (s->filter);
+  free (s->metadata);
+  if (s->has_listener)
+    close (s->listener_fd);
   memset (s, 0, sizeof *s);
+}
+
+/* The state the child got from its parent, for the agent. */
+static char *container_state;
+
+int
+rt_seccomp_set_state (const char *state_json, struct rt_error *err)
+{
+  free (container_state);
+  container_state = strdup (state_json);
+  return container_state ? 0 : rt_error_set (err, ENOMEM, "seccomp");
+}
+
+/* A JSON string literal of s. */
+static char *
+json_string (const char *s)
+{
+  size_t n = strlen (s), i, o = 0;
+  char *r = malloc (n * 6 + 3);
+
+  if (r == NULL)
+    return NULL;
+  r[o++] = '"';
+  for (i = 0; i < n; i++)
+    {
+      unsigned char c = (unsigned char) s[i];
+      if (c == '"' || c == '\\')
+        {
+          r[o++] = '\\';
+          r[o++] = (char) c;
+        }
+      else if (c < 0x20)
+        o += (size_t) sprintf (r + o, "\\u%04x", c);
+      else
+        r[o++] = (char) c;
+    }
+  r[o++] = '"';
+  r[o] = '\0';
+  return r;
+}
+
+/* The runtime-spec's container process state: the state, the names of
+ * the fds that come with it, the pid as rt sees it and the metadata. */
+static char *
+process_state (const struct rt_seccomp *s, struct rt_error *err)
+{
+  cleanup_free char *meta = NULL;
+  char *perr = NULL, *r = NULL;
+  oci_state *st;
+  int pid;
+
+  if (container_state == NULL)
+    {
+      rt_error_set (err, 0, ".linux.seccomp.listenerPath: no container state to send to the agent");
+      return NULL;
+    }
+  st = oci_state_parse (container_state, strlen (container_state), "state", &perr);
+  if (st == NULL)
+    {
+      rt_error_take (err, 0, perr);
+      return NULL;
+    }
+  pid = st->pid;
+  oci_state_free (st);
+  if (s->metadata && (meta = json_string (s->metadata)) == NULL)
+    {
+      rt_error_set (err, ENOMEM, "seccomp");
+      return NULL;
+    }
+  if (asprintf (&r, "{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d%s%s,\"state\":%s}",
+                OCI_SPEC_VERSION, pid, meta ? ",\"metadata\":" : "", meta ? meta : "", container_state)
+      < 0)
+    {
+      rt_error_set (err, ENOMEM, "seccomp");
+      return NULL;
+    }
+  return r;
+}
+
+/* One sendmsg carries the fd and as much of the JSON as it takes; the
+ * rest follows on the stream (the spec allows several, fds in the first). */
+static int
+send_listener (int sock, int fd, const char *msg, struct rt_error *err)
+{
+  union
+  {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  size_t len = strlen (msg), done = 0;
+  struct iovec iov = { .iov_base = (void *) msg, .iov_len = len };
+  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+  struct cmsghdr *c = CMSG_FIRSTHDR (&mh);
+  ssize_t n;
+
+  memset (&u, 0, sizeof u);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (c), &fd, sizeof fd);
+  do
+    n = sendmsg (sock, &mh, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return rt_error_set (err, errno, ".linux.seccomp.listenerPath: send the notification fd");
+  for (done = (size_t) n; done < len; done += (size_t) n)
+    {
+      n = send (sock, msg + done, len - done, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR)
+        n = 0;
+      else if (n < 0)
+        return rt_error_set (err, errno, ".linux.seccomp.listenerPath: send the container process state");
+    }
+  return 0;
+}
+
+static int
+hand_to_agent (const struct rt_seccomp *s, int fd, struct rt_error *err)
+{
+  cleanup_free char *msg = process_state (s, err);
+  int r = msg ? send_listener (s->listener_fd, fd, msg, err) : -1;
+
+  /* the agent has its copy: the process must not keep one (nor the
+   * connection: one state per connection, then closed) */
+  close (fd);
+  close (s->listener_fd);
+  return r;
 }
 
 int
@@ -208,5 +383,7 @@ rt_seccomp_load (const struct rt_seccomp *s, struct rt_error *err)
   r = syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, s->flags, &prog);
   if (r < 0)
     return rt_error_set (err, errno, "load the seccomp filter");
+  if (s->notify && s->has_listener)
+    return hand_to_agent (s, (int) r, err);
   return s->notify ? (int) r : 0;
 }

@@ -292,7 +292,7 @@ relay_once (struct relay *r, int pidfd, struct rt_error *err)
     master_read (r);
   if ((p[1].revents & POLLOUT) && r->master_open)
     master_write (r);
-  if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
+  if (p[0].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))
     stdin_read (r);
   if (!r->master_open)
     r->len = 0;

@@ -322,15 +322,15 @@ chk_nothing_left() {
 	want_eq "$left" "" "mounts left" || return
 }
 
-check "containerd up on a private socket" chk_daemon
+setup_check "containerd up on a private socket" chk_daemon
 daemon_alive containerd || { note "containerd is not running: $(tail -n 5 "$W/containerd.log" 2>/dev/null)"; eng_finish; }
-check "ctr images import (local OCI archive) + images check" chk_import
+setup_check "ctr images import (local OCI archive) + images check" chk_import
 check "run --rm true" chk_true
 check "run --rm sh -c 'echo hi'" chk_echo
 check "run exit code 3" chk_exit3
 check "run with stdin from a pipe" chk_stdin
 check "run -t under script(1)" chk_tty
-check "run -d (RUNNING, cgroup /NS/ID, state in --runc-root)" chk_detached
+setup_check "run -d (RUNNING, cgroup /NS/ID, state in --runc-root)" chk_detached
 check "task exec" chk_exec
 check "task exec exit code 5" chk_exec_rc
 check "task exec -t under script(1)" chk_exec_t

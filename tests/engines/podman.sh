@@ -93,7 +93,7 @@ track_path /run/runc /run/crun "/run/${RT_REAL##*/}"
 for d in /sys/fs/cgroup/*/; do
 	track_path "${d%/}/libpod_parent"
 done
-VARTMP_BEFORE=$(ls -d /var/tmp/podman* 2>/dev/null | sort)
+VARTMP_BEFORE=$(compgen -G '/var/tmp/podman*')
 on_cleanup podman_cleanup
 
 PM=(podman --runtime "$RT")
@@ -109,7 +109,8 @@ podman_cleanup() {
 		timeout 30 "${PM[@]}" rm -f -t 0 "$id" >/dev/null 2>&1
 	done
 	local p
-	for p in $(ls -d /var/tmp/podman* 2>/dev/null); do
+	for p in /var/tmp/podman*; do
+		[ -e "$p" ] || continue
 		grep -qxF -- "$p" <<<"$VARTMP_BEFORE" || rm -rf -- "$p"
 	done
 }
@@ -192,7 +193,7 @@ chk_tty() {
 }
 
 chk_it() {
-	run_tty "${PM[@]}" run --cgroup-parent="$CGP" --rm -it "$IMG" sh -c 'test -t 0 && test -t 1 && echo both-tty'
+	run_tty -s 2 "${PM[@]}" run --cgroup-parent="$CGP" --rm -it "$IMG" sh -c 'test -t 0 && test -t 1 && echo both-tty'
 	want_ok || return
 	want_match "$OUT" "both-tty$" "output"
 }
@@ -269,7 +270,9 @@ chk_update() {
 
 chk_rm_running() {
 	local pid
+	rm_after c1
 	pid=$(pid_of c1)
+	[ -n "$pid" ] && [ "$pid" -gt 0 ] || fail "c1 is not running (pid '$pid')" || return
 	pm rm -f -t 0 c1
 	want_ok "podman rm -f" || return
 	wait_for 10 eval '! kill -0 '"$pid" || fail "process $pid of c1 still alive" || return
@@ -408,7 +411,7 @@ chk_nothing_left() {
 }
 
 check "podman info (cgroupfs, v1, overlay, runtime path)" chk_info
-check "podman load of a local OCI archive" chk_load
+setup_check "podman load of a local OCI archive" chk_load
 check "podman import of a rootfs tarball + run" chk_import
 check "runtime registered in containers.conf" chk_registered
 check "run --rm true" chk_true
@@ -417,7 +420,7 @@ check "run exit code 3" chk_exit3
 check "run -i (stdin pipe)" chk_stdin
 check "run -t (terminal)" chk_tty
 check "run -it under script(1)" chk_it
-check "run -d (running, in the cgroup parent)" chk_detached
+setup_check "run -d (running, in the cgroup parent)" chk_detached
 check "exec" chk_exec
 check "exec exit code 5" chk_exec_rc
 check "exec -i" chk_exec_i

@@ -117,6 +117,20 @@ test_log_format_json_create_error() {
 	assert_nothing_left c1
 }
 
+test_log_format_text() {
+	run_rt --log "$T/log.txt" --log-format text start nonexistent
+	assert_failure "start of a nonexistent container"
+	[ -s "$T/log.txt" ] || fail "--log-format text wrote nothing to the log"
+	run_rt --log "$T/default.txt" start nonexistent
+	assert_failure "start of a nonexistent container"
+	[ -s "$T/default.txt" ] || fail "--log (default format) wrote nothing to the log"
+}
+
+test_bad_log_format_fails() {
+	run_rt --log "$T/log" --log-format yaml list
+	assert_failure "--log-format yaml"
+}
+
 rt_only test_error_is_one_line
 test_error_is_one_line() {
 	run_rt start nonexistent

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# cgroups: default path below the caller's cgroup, removal, limits.
+# cgroups: the default path, relative paths below the caller's cgroup, removal, limits.
 # The runner lives in rt-test-PID cgroups ($RT_TEST_CGROUPS), so default and
 # relative paths land below them.
 
@@ -40,17 +40,27 @@ check_below_caller() {
 	done <<<"$RT_TEST_CGROUPS"
 }
 
-test_cgroup_default_below_caller() {
+# Without cgroupsPath rt uses /rt/<id> in every hierarchy (documented in the
+# README), never the caller's cgroup; runc uses <caller>/<id>.
+rt_only test_cgroup_default_is_rt_id
+test_cgroup_default_is_rt_id() {
+	local dirs d n=0
+	cfg 'del(.linux.cgroupsPath)'
 	ctr_create c1 || fail "create failed"
-	check_below_caller c1 1
-}
-
-# runc 1.1 on a hybrid host puts the container at the root of the cgroup2
-# (unified) hierarchy, not below its caller's cgroup there.
-rt_only test_cgroup_default_below_caller_cgroup2
-test_cgroup_default_below_caller_cgroup2() {
-	ctr_create c1 || fail "create failed"
-	check_below_caller c1 0
+	dirs=$(container_cgroup_dirs c1)
+	for d in $dirs; do
+		case $d in
+		*/rt/c1) n=$((n + 1)) ;;
+		*) fail "default cgroup $d is not <hierarchy>/rt/c1" ;;
+		esac
+		grep -qF " ${d%/rt/c1} " /proc/self/mountinfo || fail "$d is not at the root of its hierarchy"
+	done
+	[ "$n" -gt 0 ] || fail "no container cgroup found"
+	run_rt delete --force c1
+	assert_success "delete"
+	for d in $dirs; do
+		[ ! -d "$d" ] || fail "cgroup $d left after delete"
+	done
 }
 
 test_cgroup_removed_on_delete() {

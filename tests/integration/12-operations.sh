@@ -10,16 +10,22 @@ start_c1() {
 }
 
 test_exec_joins_container() {
-	local pid n
+	local pid epid n
 	start_c1
 	pid=$(pid_of c1)
 	run_rt exec c1 /rt-helper ns
 	assert_success "exec"
-	for n in pid net mnt ipc uts; do
+	for n in pid net mnt ipc uts cgroup; do
 		assert_eq "$(kv "$n")" "$(stat -L -c %i "/proc/$pid/ns/$n")" "exec'd process' $n namespace"
 	done
-	run_rt exec c1 /rt-helper cgroup
-	[ "$OUT" = "$(cat "/proc/$pid/cgroup")" ] || fail "exec'd process not in the container's cgroups"
+	# a long-lived exec'd process, to compare cgroups from the host
+	"$RT" --root "$ROOT" exec --detach --pid-file "$T/exec.pid" c1 /rt-helper sleep 600 \
+		</dev/null >"$T/exec.out" 2>&1 || fail "exec --detach failed: $(head -n1 "$T/exec.out")"
+	epid=$(tr -d '[:space:]' <"$T/exec.pid")
+	track_pid "$epid"
+	[[ $epid =~ ^[0-9]+$ ]] || fail "exec --pid-file holds '$epid'"
+	wait_output "$T/exec.out" ready
+	assert_eq "$(cat "/proc/$epid/cgroup")" "$(cat "/proc/$pid/cgroup")" "exec'd process' cgroups (host view)"
 }
 
 test_exec_exit_status() {

@@ -290,12 +290,31 @@ test_cg_events_stream_oom_and_end() {
 	touch "$BUNDLE/rootfs/go"
 	wait_output "$T/c1.out" "dd=137"
 	wait_output "$T/events.out" '{"type":"oom","id":"c1"}' 5
-	run_rt kill c1 KILL
-	wait_status c1 stopped
+	run_rt delete --force c1
+	assert_success "delete"
 	wait_pid_gone "$evpid" 5
 	wait "$evpid"
 	assert_eq "$?" 0 "events exits 0 when the container is gone"
 	jq -e . "$T/events.out" >/dev/null || fail "events printed lines that are not JSON"
+}
+
+# rt_only: runc 1.1 keeps going until the cgroup is removed
+rt_only test_cg_events_end_with_the_process
+test_cg_events_end_with_the_process() {
+	local evpid
+	cg50_start c1
+	"$RT" --root "$ROOT" events --interval 200ms c1 >"$T/events.out" 2>"$T/events.err" &
+	evpid=$!
+	track_pid "$evpid"
+	wait_output "$T/events.out" '"type":"stats"' 5
+	run_rt kill c1 KILL
+	assert_success "kill"
+	wait_pid_gone "$evpid" 5
+	wait "$evpid"
+	assert_eq "$?" 0 "events exits 0 when the container process is gone"
+	run_rt events c1
+	assert_failure "events of a stopped container"
+	assert_contains "$ERR" "not running" "the error says why"
 }
 
 test_cg_events_bad_interval() {
@@ -340,7 +359,8 @@ test_cg_delete_removes_every_dir() {
 	cg50_start c1
 	dirs=$(container_cgroup_dirs c1)
 	n=$(grep -c . <<<"$RT_TEST_CGROUPS")
-	assert_eq "$(grep -c . <<<"$dirs")" "$n" "a cgroup in every hierarchy"
+	# runc leaves out name=systemd without systemd
+	is_runc || assert_eq "$(grep -c . <<<"$dirs")" "$n" "a cgroup in every hierarchy"
 	run_rt delete --force c1
 	assert_success "delete --force"
 	for d in $dirs; do
@@ -430,6 +450,8 @@ cg50_v2_kill_freeze() {
 	assert_success "delete"
 	[ ! -d "$d" ] || fail "$d left after delete"
 }
+# rt_only: on cgroup v2, runc puts relative paths below the caller's parent
+rt_only test_cg_v2_freeze_and_cgroup_kill
 test_cg_v2_freeze_and_cgroup_kill() { cg50_v2 cg50_v2_kill_freeze; }
 
 cg50_v2_missing_controller() {

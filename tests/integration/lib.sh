@@ -303,7 +303,8 @@ container_cgroup_dirs() {
 	[ -n "$pid" ] && [ "$pid" -gt 0 ] || return 1
 	while IFS= read -r d; do
 		[ -n "$d" ] || continue
-		for f in $(find "$d" -name cgroup.procs 2>/dev/null); do
+		# rt's default cgroupsPath is /rt/<id> at the root of each hierarchy
+		for f in $(find "$d" "${d%/*}/rt" -name cgroup.procs 2>/dev/null); do
 			if grep -qx "$pid" "$f" 2>/dev/null; then
 				dirname "$f"
 				break
@@ -315,14 +316,31 @@ container_cgroup_dirs() {
 # ---------------------------------------------------------------------------
 # Leftover checks (also used by the runner after every test).
 
-# cg_children: child cgroups left under the runner's own cgroups.
+# cg_children: child cgroups left under the runner's own cgroups, and the
+# cgroups /rt/<id> (rt's default cgroupsPath, at the root of each hierarchy)
+# of this test's containers. Only this test's ids: /rt is shared with every
+# other user of rt on the machine.
 cg_children() {
 	local -a dirs=()
-	local d
+	local d id
 	while IFS= read -r d; do
 		[ -n "$d" ] && [ -d "$d" ] && dirs+=("$d")
 	done <<<"${RT_TEST_CGROUPS:-}"
 	[ ${#dirs[@]} -gt 0 ] && find "${dirs[@]}" -mindepth 1 -type d 2>/dev/null
+	for id in $(_test_ids); do
+		for d in "${dirs[@]}"; do
+			[ -d "${d%/*}/rt/$id" ] && find "${d%/*}/rt/$id" -type d 2>/dev/null
+		done
+	done
+}
+
+# _test_ids: container ids this test used (tracked, or with a state dir).
+_test_ids() {
+	[ -n "${T:-}" ] || return 0
+	{
+		cat "$T/.ids" 2>/dev/null
+		[ -d "${ROOT:-}" ] && find "$ROOT" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' 2>/dev/null
+	} | grep -v '^\.' | grep -v / | sort -u
 }
 
 # mounts_under DIR: host mount points at or below DIR.
@@ -433,13 +451,26 @@ lib_kill_tracked_pids() {
 	local p
 	[ -f "$T/.pids" ] || return 0
 	while read -r p; do
-		[ -n "$p" ] && pid_alive "$p" && _in_test_cgroup "$p" && kill -KILL "$p" 2>/dev/null
+		[ -n "$p" ] && pid_alive "$p" && _owned_pid "$p" && kill -KILL "$p" 2>/dev/null
 	done <"$T/.pids"
 }
 
 # Only kill what lives in the runner's cgroups: never anything else.
 _in_test_cgroup() {
 	[ -n "${RUNNER_PID:-}" ] && grep -q "/rt-test-$RUNNER_PID\(/\|$\)" "/proc/$1/cgroup" 2>/dev/null
+}
+
+# _owned_pid PID: PID is this run's: in the runner's cgroups, or a process
+# whose root is a bundle of this test (a container outside them, e.g. in
+# rt's default /rt/<id>).
+_owned_pid() {
+	local root
+	_in_test_cgroup "$1" && return 0
+	[ -n "${T:-}" ] || return 1
+	local mark="/${T%/*}"
+	mark="/${mark##*/}/${T##*/}/" # /rt-itest.XXXXXX/NNN-test_name/
+	root=$(awk '$5 == "/" { r = $4 } END { print r }' "/proc/$1/mountinfo" 2>/dev/null)
+	[ -n "$root" ] && [[ "$root/" == *"$mark"* ]]
 }
 
 lib_umount_under() {
@@ -460,7 +491,7 @@ lib_remove_cgroup() {
 	for ((i = 0; i < 50; i++)); do
 		for d in $(find "$dir" -type d 2>/dev/null | sort -r); do
 			for p in $(cat "$d/cgroup.procs" 2>/dev/null); do
-				kill -KILL "$p" 2>/dev/null
+				_owned_pid "$p" && kill -KILL "$p" 2>/dev/null
 			done
 			rmdir "$d" 2>/dev/null
 		done

@@ -23,6 +23,8 @@ glob characters allowed); without one, all tests run.
   -k, --keep-going       run all tests even after a failure (the default)
   -x, --stop             stop at the first failure
   -t, --timeout SECONDS  time limit of one test (default \${RT_TEST_TIMEOUT:-60})
+      --max-time SECONDS time budget of the whole run; tests not started
+                         by then count as failed (default \${RT_TEST_MAX_TIME:-0}: none)
   -l, --list             list the tests (and their tags) and exit
       --keep             keep the temp dirs of failed tests
   -h, --help             show this help
@@ -44,6 +46,7 @@ STOP=0
 KEEP=0
 LIST=0
 TIMEOUT=${RT_TEST_TIMEOUT:-60}
+MAX_TIME=${RT_TEST_MAX_TIME:-0}
 PATTERNS=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -53,6 +56,8 @@ while [ $# -gt 0 ]; do
 	-x | --stop) STOP=1 ;;
 	-t | --timeout) [ $# -ge 2 ] || die "$1 needs SECONDS"; TIMEOUT=$2; shift ;;
 	--timeout=*) TIMEOUT=${1#*=} ;;
+	--max-time) [ $# -ge 2 ] || die "$1 needs SECONDS"; MAX_TIME=$2; shift ;;
+	--max-time=*) MAX_TIME=${1#*=} ;;
 	-l | --list) LIST=1 ;;
 	--keep) KEEP=1 ;;
 	--) shift; PATTERNS+=("$@"); break ;;
@@ -62,6 +67,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 [[ $TIMEOUT =~ ^[0-9]+$ ]] || die "bad timeout: $TIMEOUT"
+[[ $MAX_TIME =~ ^[0-9]+$ ]] || die "bad max time: $MAX_TIME"
 
 # ---------------------------------------------------------------------------
 # Discovery: test functions in file order, with their tags.
@@ -190,7 +196,7 @@ runner_cleanup_test() { # after each test, in the runner: returns leak report
 	if [ -n "$left" ]; then
 		leaks+="leaked processes: $(echo $left | head -c 200); "
 		for d in $(awk '{print $1}' <<<"$left"); do
-			_in_test_cgroup "$d" && kill -KILL "$d" 2>/dev/null
+			_owned_pid "$d" && kill -KILL "$d" 2>/dev/null
 		done
 	fi
 	LEAKS=${leaks%; }
@@ -325,6 +331,11 @@ run_one() { # run_one INDEX FILE FUNC TAGS
 for ((i = 0; i < ${#TEST_FUNCS[@]}; i++)); do
 	selected "${TEST_FUNCS[$i]}" "${TEST_FILES[$i]}" || continue
 	RAN=$((RAN + 1))
+	if [ "$MAX_TIME" -gt 0 ] && [ "$SECONDS" -ge "$MAX_TIME" ]; then
+		echo "not ok - ${TEST_FUNCS[$i]}: not run: the run's time budget of ${MAX_TIME}s is spent"
+		FAILED=$((FAILED + 1))
+		continue
+	fi
 	if ! run_one "$((i + 1))" "${TEST_FILES[$i]}" "${TEST_FUNCS[$i]}" "${TEST_TAGLIST[$i]}"; then
 		[ "$STOP" -eq 1 ] && { echo "# stopping at the first failure"; break; }
 	fi

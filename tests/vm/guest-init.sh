@@ -10,6 +10,10 @@ set +a
 warn() { echo "rt-vm: $*" >/dev/console; }
 
 mkdir -p /dev/pts /dev/shm /dev/mqueue
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
 mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts /dev/pts && [ -e /dev/ptmx ] || ln -sf pts/ptmx /dev/ptmx
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 mount -t mqueue mqueue /dev/mqueue

@@ -1,0 +1,2 @@
+# expect: \.annotations
+.annotations = ["a"]

@@ -1,0 +1,2 @@
+# expect: \.linux\.devices\[0\]\.major
+.linux.devices = [{"path": "/dev/rt-x", "type": "c", "major": "1", "minor": 3}]

@@ -1,0 +1,2 @@
+# expect: \.hooks\.poststart\[0\]\.args
+.hooks.poststart = [{"path": "/bin/true", "args": "true"}]

@@ -1,0 +1,2 @@
+# expect: \.hooks\.prestart\[0\]\.path
+.hooks.prestart = [{"path": "true"}]

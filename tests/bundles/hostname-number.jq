@@ -1,0 +1,2 @@
+# expect: \.hostname
+.hostname = 12

@@ -1,0 +1,2 @@
+# expect: \.hostname
+.hostname = "h" | .linux.namespaces |= map(select(.type != "uts"))

@@ -1,0 +1,2 @@
+# expect: \.linux
+.linux = "yes"

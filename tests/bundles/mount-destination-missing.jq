@@ -1,0 +1,2 @@
+# expect: \.mounts\[[0-9]+\]\.destination
+.mounts += [{"type": "tmpfs", "source": "tmpfs"}]

@@ -1,0 +1,2 @@
+# expect: \.mounts
+.mounts = {"destination": "/x"}

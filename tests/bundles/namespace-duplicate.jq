@@ -1,0 +1,2 @@
+# expect: \.linux\.namespaces\[[0-9]+\].*(duplicate|twice|more than once)
+.linux.namespaces += [{"type": "pid"}]

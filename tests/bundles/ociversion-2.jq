@@ -1,0 +1,2 @@
+# expect: \.ociVersion
+.ociVersion = "2.0.0"

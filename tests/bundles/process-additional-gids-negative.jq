@@ -1,0 +1,2 @@
+# expect: \.process\.user\.additionalGids\[1\]
+.process.user.additionalGids = [1, -2]

@@ -1,0 +1,2 @@
+# expect: \.process\.apparmorProfile
+.process.apparmorProfile = 5

@@ -1,0 +1,2 @@
+# expect: \.process\.args\[1\]
+.process.args = ["/bin/sh", 1]

@@ -1,0 +1,2 @@
+# expect: \.process\.capabilities\.effective
+.process.capabilities.effective = "CAP_KILL"

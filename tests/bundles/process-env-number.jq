@@ -1,0 +1,2 @@
+# expect: \.process\.env\[0\]
+.process.env = [7]

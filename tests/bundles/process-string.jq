@@ -1,0 +1,2 @@
+# expect: \.process
+.process = "sh"

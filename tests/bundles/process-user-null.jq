@@ -1,0 +1,2 @@
+# expect: \.process\.user
+.process.user = [0]

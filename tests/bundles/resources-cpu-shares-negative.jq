@@ -1,0 +1,2 @@
+# expect: \.linux\.resources\.cpu\.shares
+.linux.resources.cpu = {"shares": -5}

@@ -1,0 +1,2 @@
+# expect: \.linux\.resources\.memory\.limit
+.linux.resources.memory = {"limit": "1G"}

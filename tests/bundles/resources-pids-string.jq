@@ -1,0 +1,2 @@
+# expect: \.linux\.resources\.pids\.limit
+.linux.resources.pids = {"limit": "many"}

@@ -1,0 +1,2 @@
+# expect: \.root
+del(.root)

@@ -1,0 +1,2 @@
+# expect: \.root\.path.*(Not a directory|not a directory)
+.root.path = "config.json"

@@ -1,0 +1,2 @@
+# expect: \.root\.path.*(No such file|does not exist|ENOENT)
+.root.path = "no-such-rootfs"

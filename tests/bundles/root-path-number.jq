@@ -1,0 +1,2 @@
+# expect: \.root\.path
+.root.path = 42

@@ -1,0 +1,2 @@
+# expect: \.linux\.seccomp\.defaultAction
+.linux.seccomp = {"defaultAction": "SCMP_ACT_FOO"}

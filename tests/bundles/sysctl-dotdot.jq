@@ -1,0 +1,2 @@
+# expect: \.linux\.sysctl
+.linux.sysctl = {"../../../../tmp/rt-evil": "1"}

@@ -1,0 +1,2 @@
+# expect: \.linux\.sysctl
+.linux.sysctl = {"kernel.no_such_sysctl": "1"}

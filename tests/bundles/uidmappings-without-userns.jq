@@ -1,0 +1,2 @@
+# expect: \.linux\.uidMappings
+.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
