@@ -7,6 +7,7 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,11 +122,35 @@ make_state_dir (struct creation *c, struct rt_error *err)
   return rt_write_file_atomic_at (c->dirfd, RT_CONFIG_FILE, c->config_raw, c->config_len, 0600, err);
 }
 
+/* Without cgroupsPath: /rt/<id> for the default --root, and /rt/<h>-<id>
+ * for any other, h naming the root (FNV-1a), so that two state roots (two
+ * engines, two test runs) with the same container id never share a cgroup. */
+static char *
+default_cgroup_path (const char *root, const char *id)
+{
+  uint32_t h = 2166136261u;
+  const char *p;
+  char *path = NULL;
+  int n;
+
+  if (strcmp (root, RT_DEFAULT_ROOT) == 0)
+    n = asprintf (&path, "/rt/%s", id);
+  else
+    {
+      for (p = root; *p; p++)
+        h = (h ^ (unsigned char) *p) * 16777619u;
+      n = asprintf (&path, "/rt/%08x-%s", h, id);
+    }
+  return n < 0 ? NULL : path;
+}
+
 static int
 make_cgroup (struct creation *c, struct rt_error *err)
 {
   const oci_linux *l = c->cfg->linux;
   oci_resources none = { 0 }, res = l && l->resources ? *l->resources : none;
+  cleanup_free char *dflt = NULL;
+  const char *path = l ? l->cgroups_path : NULL;
   struct rt_device_rules rules;
   size_t i;
   int r;
@@ -134,11 +159,17 @@ make_cgroup (struct creation *c, struct rt_error *err)
     return 0;
   if (c->ctx->cgroup_manager == RT_CGROUP_SYSTEMD)
     return rt_error_set (err, ENOTSUP, "--systemd-cgroup: systemd is not running on this host; use --cgroup-manager=cgroupfs");
+  if (path == NULL || *path == '\0')
+    {
+      path = dflt = default_cgroup_path (c->ctx->root, c->o->id);
+      if (dflt == NULL)
+        return rt_error_set (err, ENOMEM, "cgroup");
+    }
   if (rt_device_rules_build (c->cfg, &rules, err) < 0)
     return -1;
   res.devices = rules.rules;
   res.devices_len = rules.len;
-  r = rt_cgroup_create (l ? l->cgroups_path : NULL, c->o->id, &res, &c->cg, err);
+  r = rt_cgroup_create (path, c->o->id, &res, &c->cg, err);
   rt_device_rules_free (&rules);
   if (r < 0)
     return -1;

@@ -114,43 +114,52 @@ strv_clear (char ***v, size_t *len)
   *len = 0;
 }
 
-/* --process: the file is the whole process; what it leaves out comes from
- * the container, as runc fills it in. */
+static void
+swap_str (char **a, char **b)
+{
+  char *t = *a;
+
+  *a = *b;
+  *b = t;
+}
+
+/* What the process file leaves out of the capabilities, rlimits and LSM
+ * labels comes from the container's process, as runc fills it in. */
+static int
+fill_from_container (oci_process *p, const oci_process *c, struct rt_error *err)
+{
+  oci_process *d = oci_process_dup (c);
+
+  if (d == NULL)
+    return rt_error_set (err, ENOMEM, "process");
+  if (p->capabilities == NULL)
+    p->capabilities = rt_steal_ptr (&d->capabilities);
+  if (p->rlimits_len == 0)
+    {
+      oci_rlimit **r = p->rlimits;
+      p->rlimits = d->rlimits;
+      p->rlimits_len = d->rlimits_len;
+      d->rlimits = r;
+      d->rlimits_len = 0;
+    }
+  if (p->apparmor_profile == NULL || *p->apparmor_profile == '\0')
+    swap_str (&p->apparmor_profile, &d->apparmor_profile);
+  if (p->selinux_label == NULL || *p->selinux_label == '\0')
+    swap_str (&p->selinux_label, &d->selinux_label);
+  oci_process_free (d);
+  return 0;
+}
+
+/* --process: the file is the whole process. */
 static int
 load_process_file (struct execution *e, struct rt_error *err)
 {
-  const oci_process none = { 0 }, *c = e->cfg->process ? e->cfg->process : &none;
-  oci_process *p;
   char *perr = NULL;
-  size_t i;
 
-  p = e->p = oci_process_parse_file (e->o->process_file, &perr);
-  if (p == NULL)
+  e->p = oci_process_parse_file (e->o->process_file, &perr);
+  if (e->p == NULL)
     return rt_error_take (err, 0, perr);
-  if (p->capabilities == NULL && c->capabilities != NULL)
-    {
-      oci_process tmp = { .capabilities = c->capabilities };
-      oci_process *dup = oci_process_dup (&tmp);
-      p->capabilities = rt_steal_ptr (&dup->capabilities);
-      oci_process_free (dup);
-    }
-  if (p->rlimits_len == 0 && c->rlimits_len > 0)
-    {
-      oci_process tmp = { .rlimits = c->rlimits, .rlimits_len = c->rlimits_len };
-      oci_process *dup = oci_process_dup (&tmp);
-      p->rlimits = rt_steal_ptr (&dup->rlimits);
-      p->rlimits_len = dup->rlimits_len;
-      dup->rlimits_len = 0;
-      oci_process_free (dup);
-    }
-  for (i = 0; i < 2; i++)
-    {
-      char **dst = i == 0 ? &p->apparmor_profile : &p->selinux_label;
-      const char *src = i == 0 ? c->apparmor_profile : c->selinux_label;
-      if ((*dst == NULL || **dst == '\0') && src != NULL && replace_str (dst, src, err) < 0)
-        return -1;
-    }
-  return 0;
+  return e->cfg->process ? fill_from_container (e->p, e->cfg->process, err) : 0;
 }
 
 static int

@@ -47,15 +47,16 @@ check_one (const oci_linux *l, size_t i, struct rt_error *err)
   size_t j;
 
   if (!valid_name (host))
-    return rt_error_set (err, 0, "\"%s\" is not a valid interface name", host);
+    return rt_error_set (err, 0, ".linux.netDevices[\"%s\"]: not a valid interface name", host);
   if (!valid_name (name))
-    return rt_error_set (err, 0, ".name: \"%s\" is not a valid interface name", name);
+    return rt_error_set (err, 0, ".linux.netDevices[\"%s\"].name: \"%s\" is not a valid interface name", host, name);
   if (if_nametoindex (host) == 0)
-    return rt_error_set (err, errno == ENXIO ? ENODEV : errno, "no interface \"%s\" on the host", host);
+    return rt_error_set (err, errno == ENXIO ? ENODEV : errno, ".linux.netDevices[\"%s\"]: no interface \"%s\" on the host",
+                         host, host);
   for (j = 0; j < i; j++)
     if (strcmp (inside_name (l->net_devices.keys[j], l->net_devices.values[j]), name) == 0 && strchr (name, '%') == NULL)
-      return rt_error_set (err, 0, ".name: \"%s\" is also the name of .linux.netDevices[\"%s\"]", name,
-                           l->net_devices.keys[j]);
+      return rt_error_set (err, 0, ".linux.netDevices[\"%s\"].name: \"%s\" is also the name of .linux.netDevices[\"%s\"]",
+                           host, name, l->net_devices.keys[j]);
   return 0;
 }
 
@@ -72,7 +73,7 @@ rt_netdev_check (const oci_config *cfg, struct rt_error *err)
                                  "own: without one they would stay where they are");
   for (i = 0; i < l->net_devices.len; i++)
     if (check_one (l, i, err) < 0)
-      return rt_error_prefix (err, ".linux.netDevices[\"%s\"]", l->net_devices.keys[i]);
+      return -1;
   return 0;
 }
 

@@ -20,8 +20,10 @@ runs its engine privately in a temp dir, and leaves nothing behind.
   -h, --help      show this help
 
 Environment: RT, ENG_TRACE=1 (log every runtime call with its --log
-output; failed checks show the failing calls), ENG_KEEP=1 (keep the work
-dirs), ENG_SUITE_TIMEOUT (seconds per suite, default 900),
+output; failed checks show the failing calls), ENG_CHECKS=REGEX (run only
+the checks whose name matches, plus the setup checks they need),
+ENG_REPEAT=N (run each check N times), ENG_KEEP=1 (keep the work
+dirs), ENG_SUITE_TIMEOUT (seconds per suite, default 600),
 ENG_CMD_TIMEOUT (seconds per engine command, default 60), DOCKER (the
 docker CLI, default /usr/bin/docker). Must run as root.
 EOF
@@ -41,7 +43,7 @@ done
 [ ${#SUITES[@]} -gt 0 ] || SUITES=(podman containerd docker)
 
 export RT=${RT:-$REPO_ROOT/rt}
-SUITE_TIMEOUT=${ENG_SUITE_TIMEOUT:-900}
+SUITE_TIMEOUT=${ENG_SUITE_TIMEOUT:-600}
 
 PASSED=0
 FAILED=0

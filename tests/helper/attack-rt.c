@@ -17,7 +17,8 @@
  *       the host: a directory from which ../../.. reaches MARKER (a host
  *       path that does not exist inside the container) is an escape.
  *       Prints ready, then at the end: seen denied captured overwritten
- *       escaped (and via=... on success).
+ *       escaped (and via=... on success). Runs until both attacks have
+ *       worked or SECONDS pass.
  *   escape-cwd MARKER    CVE-2024-21626 class: cwd=getcwd(), and whether
  *       ../../..(x64)/MARKER opens from the working directory (escaped=1).
  *   flip SECONDS DIR TARGET   CVE-2021-30465 class (run on the host): make
@@ -27,6 +28,9 @@
  *   mknod-block PATH MAJOR MINOR   mknod=ok|ERRNO open=ok|ERRNO (then unlink)
  *   blockdevs            every block device node under / (not /proc, /sys):
  *       dev=PATH MAJ:MIN open=ok|ERRNO, then count=N
+ *   writable PATH        writable=ok|ERRNO: open(O_WRONLY) and close, never
+ *       a write (safe on /proc/sys files of the host)
+ *   fstype PATH          fstype=proc|sysfs|tmpfs|0xMAGIC of statfs(PATH)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -42,6 +46,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -312,7 +317,7 @@ static int cmd_exe_race(int argc, char **argv)
 	}
 	out("ready\n");
 	end = now() + secs;
-	while (now() < end && !overwritten && !escaped) {
+	while (now() < end && !(overwritten && escaped)) {
 		/* the next pids are the likely new ones: spin on them */
 		for (pid_t p = maxpid + 1; p <= maxpid + 6; p++)
 			if (probe(p, marker) && p > maxpid)
@@ -480,6 +485,38 @@ static int cmd_blockdevs(void)
 	return 0;
 }
 
+static int cmd_writable(int argc, char **argv)
+{
+	int fd;
+
+	if (argc < 2)
+		return 2;
+	fd = open(argv[1], O_WRONLY | O_CLOEXEC);
+	out("writable=%s\n", fd >= 0 ? "ok" : errname(errno));
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+static int cmd_fstype(int argc, char **argv)
+{
+	struct statfs sfs;
+
+	if (argc < 2)
+		return 2;
+	if (statfs(argv[1], &sfs) < 0) {
+		out("fstype=error:%s\n", errname(errno));
+		return 0;
+	}
+	switch ((unsigned long)sfs.f_type) {
+	case 0x9fa0: out("fstype=proc\n"); break;
+	case 0x62656572: out("fstype=sysfs\n"); break;
+	case 0x01021994: out("fstype=tmpfs\n"); break;
+	default: out("fstype=0x%lx\n", (unsigned long)sfs.f_type);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -494,7 +531,11 @@ int main(int argc, char **argv)
 		return cmd_mknod_block(argc - 1, argv + 1);
 	if (strcmp(argv[1], "blockdevs") == 0)
 		return cmd_blockdevs();
+	if (strcmp(argv[1], "writable") == 0)
+		return cmd_writable(argc - 1, argv + 1);
+	if (strcmp(argv[1], "fstype") == 0)
+		return cmd_fstype(argc - 1, argv + 1);
 usage:
-	out("usage: attack-rt exe-race|escape-cwd|flip|mknod-block|blockdevs ARGS (see the source)\n");
+	out("usage: attack-rt exe-race|escape-cwd|flip|mknod-block|blockdevs|writable|fstype ARGS (see the source)\n");
 	return 2;
 }

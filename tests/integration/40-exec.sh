@@ -350,3 +350,20 @@ test_exec_lsm_needs_the_lsm() {
 }
 
 rt_only test_exec_lsm_needs_the_lsm
+
+test_exec_process_json_takes_caps_rlimits_from_the_container() {
+	cfg '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 321, "hard": 654}] |
+		.process.capabilities = {"bounding": ["CAP_KILL", "CAP_CHOWN"], "effective": ["CAP_KILL"],
+			"permitted": ["CAP_KILL"]}'
+	sleeper c1
+	echo '{"args": ["/rt-helper", "rlimits"], "cwd": "/"}' >"$T/p.json"
+	run_rt exec --process "$T/p.json" c1
+	assert_success "exec --process"
+	assert_kv RLIMIT_NOFILE 321:654
+	echo '{"args": ["/rt-helper", "caps"], "cwd": "/"}' >"$T/p.json"
+	run_rt exec --process "$T/p.json" c1
+	assert_kv CapBnd "$(capmask 0 5)"
+	echo '{"args": ["/rt-helper", "caps"], "cwd": "/", "capabilities": {"bounding": ["CAP_CHOWN"]}}' >"$T/p.json"
+	run_rt exec --process "$T/p.json" c1
+	assert_kv CapBnd "$(capmask 0)"
+}

@@ -108,6 +108,18 @@ test_run_terminal_foreground() {
 	assert_nothing_left c1
 }
 
+test_run_terminal_restores_the_terminal() {
+	need_script
+	cfg '.process.terminal = true | .process.args = ["/rt-helper", "exit", "0"]'
+	ctr_track c1
+	# shellcheck disable=SC2016
+	in_script sh -c 'stty -a >"$0.before"; "$1" --root "$2" run --bundle "$3" c1; stty -a >"$0.after"' \
+		"$T/stty" "$RT" "$ROOT" "$BUNDLE"
+	assert_status 0 "run with a terminal"
+	grep -q -- '-icanon' "$T/stty.before" && fail "script's terminal is raw to start with"
+	assert_eq "$(cat "$T/stty.after")" "$(cat "$T/stty.before")" "rt's terminal settings after run"
+}
+
 test_run_terminal_stdin() {
 	need_script
 	cfg '.process.terminal = true | .process.args = ["sh", "-c", "read x; echo got=$x"]'

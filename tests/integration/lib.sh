@@ -327,11 +327,35 @@ cg_children() {
 		[ -n "$d" ] && [ -d "$d" ] && dirs+=("$d")
 	done <<<"${RT_TEST_CGROUPS:-}"
 	[ ${#dirs[@]} -gt 0 ] && find "${dirs[@]}" -mindepth 1 -type d 2>/dev/null
+	is_runc && return 0
+	local -a cand=() inode=()
+	local i
 	for id in $(_test_ids); do
 		for d in "${dirs[@]}"; do
-			[ -d "${d%/*}/rt/$id" ] && find "${d%/*}/rt/$id" -type d 2>/dev/null
+			d="${d%/*}/rt/$id"
+			[ -d "$d" ] && ! _foreign_cgroup "$d" && cand+=("$d") && inode+=("$(stat -c %i "$d")")
 		done
 	done
+	[ ${#cand[@]} -gt 0 ] || return 0
+	# An empty one may be another run's container of the same id, stopped
+	# and about to be deleted: only a dir that stays is a leak.
+	sleep 2
+	for ((i = 0; i < ${#cand[@]}; i++)); do
+		d=${cand[$i]}
+		[ -d "$d" ] && [ "$(stat -c %i "$d" 2>/dev/null)" = "${inode[$i]}" ] && ! _foreign_cgroup "$d" &&
+			find "$d" -type d 2>/dev/null
+	done
+	return 0
+}
+
+# _foreign_cgroup DIR: DIR holds a process that is not this test's: the
+# same id used by another test run on this machine at the same time.
+_foreign_cgroup() {
+	local p
+	for p in $(find "$1" -name cgroup.procs -exec cat {} + 2>/dev/null); do
+		[ -d "/proc/$p" ] && ! _owned_pid "$p" && return 0
+	done
+	return 1
 }
 
 # _test_ids: container ids this test used (tracked, or with a state dir).

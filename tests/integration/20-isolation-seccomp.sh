@@ -1,0 +1,150 @@
+# shellcheck shell=bash
+# Seccomp: errnoRet, the filter flags, KILL actions, and SCMP_ACT_NOTIFY
+# with its listener (the runtime-spec's container process state and the
+# notification fd over SCM_RIGHTS), all seen from inside a container.
+
+# shellcheck source=20-isolation-lib.sh
+. "$ITEST_DIR/20-isolation-lib.sh"
+
+# profile DEFAULT RULES-JSON [FLAGS-JSON]: set .linux.seccomp
+profile() {
+	cfg '.linux.seccomp = {"defaultAction": $d, "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+		"flags": $f, "syscalls": $r}' --arg d "$1" --argjson r "$2" --argjson f "${3:-[]}"
+}
+
+MKDIR_NAMES='["mkdir", "mkdirat"]'
+
+test_isol_seccomp_errno_ret() {
+	# a writable root, so that only the filter can refuse mkdir
+	cfg '.root.readonly = false'
+	set_args /rt-helper syscall mkdir
+	profile SCMP_ACT_ALLOW "[{\"names\": $MKDIR_NAMES, \"action\": \"SCMP_ACT_ERRNO\"}]"
+	ctr_run "s1-$$"
+	assert_success "run"
+	assert_eq "$OUT" EPERM "SCMP_ACT_ERRNO without errnoRet"
+	profile SCMP_ACT_ALLOW "[{\"names\": $MKDIR_NAMES, \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 38}]"
+	ctr_run "s2-$$"
+	assert_success "run"
+	assert_eq "$OUT" ENOSYS "SCMP_ACT_ERRNO with errnoRet 38"
+	# the same with noNewPrivileges off: the filter is loaded while rt
+	# still holds CAP_SYS_ADMIN
+	cfg '.process.noNewPrivileges = false'
+	ctr_run "s3-$$"
+	assert_success "run"
+	assert_eq "$OUT" ENOSYS "errnoRet without no_new_privs"
+	set_args /rt-helper syscall getcwd
+	ctr_run "s4-$$"
+	assert_eq "$OUT" ok "an allowed syscall"
+}
+
+test_isol_seccomp_flags() {
+	local f
+	cfg '.root.readonly = false'
+	set_args /rt-helper syscall mkdir
+	for f in SECCOMP_FILTER_FLAG_LOG SECCOMP_FILTER_FLAG_SPEC_ALLOW SECCOMP_FILTER_FLAG_TSYNC; do
+		profile SCMP_ACT_ALLOW "[{\"names\": $MKDIR_NAMES, \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 13}]" "[\"$f\"]"
+		ctr_run "f$RANDOM-$$"
+		assert_success "run with $f"
+		assert_eq "$OUT" EACCES "mkdir under a filter loaded with $f"
+	done
+	profile SCMP_ACT_ALLOW "[{\"names\": $MKDIR_NAMES, \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 13}]" \
+		'["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_TSYNC"]'
+	ctr_run "fall-$$"
+	assert_success "run with all three flags"
+	assert_eq "$OUT" EACCES "mkdir under a filter loaded with all three flags"
+}
+
+# SIGSYS kills the process: run exits 128 + 31.
+test_isol_seccomp_kill() {
+	local a
+	for a in SCMP_ACT_KILL SCMP_ACT_KILL_PROCESS SCMP_ACT_KILL_THREAD; do
+		set_args /rt-helper syscall chmod
+		profile SCMP_ACT_ALLOW "[{\"names\": [\"chmod\", \"fchmodat\", \"fchmodat2\"], \"action\": \"$a\"}]"
+		ctr_run "k$RANDOM-$$"
+		assert_status 159 "$a on chmod"
+		[ -z "$OUT" ] || fail "$a: the process went on after chmod: $OUT"
+	done
+}
+
+rt_only test_isol_seccomp_bad_values
+test_isol_seccomp_bad_values() {
+	profile SCMP_ACT_ALLOW "[{\"names\": $MKDIR_NAMES, \"action\": \"SCMP_ACT_KILL\", \"errnoRet\": 1}]"
+	expect_create_error '.linux.seccomp.syscalls[0].action: SCMP_ACT_KILL takes no errnoRet'
+	profile SCMP_ACT_ALLOW '[]'
+	cfg '.linux.seccomp.defaultErrnoRet = 5'
+	expect_create_error '.linux.seccomp.defaultAction: SCMP_ACT_ALLOW takes no errnoRet'
+	profile SCMP_ACT_ALLOW "[{\"names\": $MKDIR_NAMES, \"action\": \"SCMP_ACT_NOTIFY\"}]"
+	expect_create_error '.linux.seccomp.listenerPath: SCMP_ACT_NOTIFY needs a seccomp agent'
+	profile SCMP_ACT_ALLOW "[{\"names\": $MKDIR_NAMES, \"action\": \"SCMP_ACT_ERRNO\"}]"
+	cfg '.linux.seccomp.listenerMetadata = "x"'
+	expect_create_error '.linux.seccomp.listenerMetadata: set without a listenerPath'
+	profile SCMP_ACT_ALLOW "[{\"names\": $MKDIR_NAMES, \"action\": \"SCMP_ACT_NOTIFY\"}]"
+	cfg '.linux.seccomp.listenerPath = $p' --arg p "$T/nobody.sock"
+	expect_create_error ".linux.seccomp.listenerPath: connect to \`$T/nobody.sock\`: No such file or directory"
+}
+
+# A seccomp agent in python: accepts one connection, takes the container
+# process state and the fd (recv_fds), answers one notification with
+# EADDRNOTAVAIL (an errno mkdir never gives by itself), records all.
+write_agent() {
+	cat >"$T/agent.py" <<'EOF'
+import errno, fcntl, json, os, socket, struct, sys
+
+path, out = sys.argv[1], sys.argv[2]
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(path)
+srv.listen(1)
+open(out + ".ready", "w").close()
+conn, _ = srv.accept()
+msg, fds, _, _ = socket.recv_fds(conn, 1 << 20, 4)
+while True:
+    more = conn.recv(1 << 20)
+    if not more:
+        break
+    msg += more
+record = {"state": json.loads(msg), "nfds": len(fds)}
+with open(out + ".state", "w") as f:
+    json.dump(record, f)
+# struct seccomp_notif (80 bytes) and seccomp_notif_resp (24 bytes)
+SECCOMP_IOCTL_NOTIF_RECV = 0xC0502100
+SECCOMP_IOCTL_NOTIF_SEND = 0xC0182101
+req = bytearray(80)
+fcntl.ioctl(fds[0], SECCOMP_IOCTL_NOTIF_RECV, req)
+nid, pid, _, nr = struct.unpack_from("=QIIi", req, 0)
+fcntl.ioctl(fds[0], SECCOMP_IOCTL_NOTIF_SEND, bytearray(struct.pack("=QqiI", nid, 0, -errno.EADDRNOTAVAIL, 0)))
+record.update({"nr": nr, "pid": pid})
+with open(out, "w") as f:
+    json.dump(record, f)
+EOF
+}
+
+test_isol_seccomp_notify_listener() {
+	local st pid
+	command -v python3 >/dev/null || fail "python3 is needed for the seccomp agent"
+	isol_helper
+	write_agent
+	python3 "$T/agent.py" "$T/agent.sock" "$T/agent" 2>"$T/agent.err" &
+	track_pid $!
+	wait_until 10 test -e "$T/agent.ready" || fail "the agent did not start: $(cat "$T/agent.err")"
+	profile SCMP_ACT_ALLOW "[{\"names\": $MKDIR_NAMES, \"action\": \"SCMP_ACT_NOTIFY\"}]"
+	cfg '.linux.seccomp.listenerPath = $p | .linux.seccomp.listenerMetadata = "isol \"meta\" data" |
+		.annotations = {"isol.test": "yes"}' --arg p "$T/agent.sock"
+	set_args /isol-helper notify-mkdir /tmp/notified
+	ctr_create "n1-$$" || fail "create failed: $(cat "$T/n1-$$.err")"
+	pid=$(pid_of "n1-$$")
+	rt start "n1-$$" || fail "start failed"
+	wait_status "n1-$$" stopped
+	assert_eq "$(cat "$T/n1-$$.out")" EADDRNOTAVAIL "mkdir answered by the agent"
+	wait_until 10 test -s "$T/agent" || fail "the agent did not finish: $(cat "$T/agent.err")"
+	st=$(cat "$T/agent")
+	assert_json "$st" '.nfds == 1' "one fd passed"
+	assert_json "$st" '.state.fds == ["seccompFd"]' "fds names"
+	assert_json "$st" '.state.ociVersion | startswith("1.")' "ociVersion"
+	assert_json "$st" --argjson p "$pid" '.state.pid == $p and .state.state.pid == $p' "pid as rt sees it"
+	assert_json "$st" '.state.metadata == "isol \"meta\" data"' "listenerMetadata"
+	assert_json "$st" --arg id "n1-$$" '.state.state.id == $id and .state.state.status == "creating"' "the container's state"
+	assert_json "$st" --arg b "$BUNDLE" '.state.state.bundle == $b' "bundle"
+	assert_json "$st" '.state.state.annotations["isol.test"] == "yes"' "annotations"
+	assert_json "$st" '.nr == 83 or .nr == 258' "the notified syscall is mkdir or mkdirat"
+	assert_json "$st" --argjson p "$pid" '.pid == $p' "the notified process"
+}

@@ -1,0 +1,303 @@
+# shellcheck shell=bash
+# Faults: the runtime killed with SIGKILL at each stage of create, start
+# and delete, with strace's fault injection (`-e inject=SYSCALL:signal=KILL
+# :when=N`), so rt needs no test hooks. Afterwards `delete --force` (after
+# `list` and `state`, which must keep working) must remove every trace:
+# process, cgroups, mounts, state dir, temporary files.
+#
+# The stages are found in a traced dry run: a stage is "the Nth call of
+# SYSCALL made by the runtime's parent (P) or its child (C)", N counted as
+# strace counts for the injection (per process, from its start). A kill
+# at syscall entry means the call never happens.
+
+U=${RUNNER_PID:-$$}
+
+need_strace() { command -v strace >/dev/null 2>&1 || skip "strace is not installed"; }
+
+# dry_run: traces of one create ($T/dry.create), start ($T/dry.start) and
+# delete ($T/dry.delete) of a container whose process exits at once.
+dry_run() {
+	local id="dry-$U" s
+	set_args /rt-helper exit 0
+	ctr_track "$id"
+	strace -f -qq -s 200 -o "$T/dry.create" "$RT" --root "$ROOT" create --bundle "$BUNDLE" "$id" \
+		</dev/null >"$T/dry.out" 2>&1 &
+	s=$!
+	wait_status "$id" created
+	strace -f -qq -s 200 -o "$T/dry.start" "$RT" --root "$ROOT" start "$id" </dev/null >/dev/null 2>&1 ||
+		fail "dry run: start failed"
+	wait "$s"
+	wait_status "$id" stopped
+	strace -f -qq -s 200 -o "$T/dry.delete" "$RT" --root "$ROOT" delete "$id" </dev/null >/dev/null 2>&1 ||
+		fail "dry run: delete failed"
+	assert_nothing_left "$id"
+}
+
+# ordinal TRACE ROLE SYSCALL ERE [NTH]: N such that the NTH line of
+# SYSCALL matching ERE made by ROLE (P: the first pid, C: another one) is
+# that process' Nth call of SYSCALL.
+ordinal() {
+	awk -v role="$2" -v sc="$3" -v re="$4" -v nth="${5:-1}" '
+	NR == 1 { first = $1 }
+	(role == "P") != ($1 == first) { next }
+	/^[0-9]+ +<\.\.\. / { next }
+	{ name = $2; sub(/\(.*/, "", name) }
+	name == sc { cnt[$1]++; if ($0 ~ re && ++seen == nth) { print cnt[$1]; exit } }
+	' "$1"
+}
+
+# leftovers ID: what is left of container ID (one line per kind), empty
+# when nothing. The runner's own checks, plus temporary files in --root.
+leftovers() {
+	local id=$1 left
+	[ ! -e "$ROOT/$id" ] || echo "state dir ($(ls -A "$ROOT/$id" | tr '\n' ' '))"
+	left=$(find "$ROOT" -name '*.tmp*' 2>/dev/null)
+	[ -z "$left" ] || echo "temporary files: $(echo $left)"
+	left=$(cg_children)
+	[ -z "$left" ] || echo "cgroups: $(echo $left | sed 's#/sys/fs/cgroup/##g')"
+	left=$(mounts_under "$T")
+	[ -z "$left" ] || echo "mounts: $(echo $left)"
+	left=$(stray_procs)
+	[ -z "$left" ] || echo "processes: $(echo $left | head -c 200)"
+}
+
+# pid_gone_or_zombie PID
+_dead() { ! pid_alive "$1"; }
+
+# recover STAGE ID: after the kill, list/state must work, delete --force
+# must succeed and leave nothing. Problems go to $T/bad.
+recover() {
+	local stage=$1 id=$2 left
+	run_rt list
+	[ "$STATUS" -eq 0 ] || echo "$stage: list failed after the kill: $(first_line "$ERR")" >>"$T/bad"
+	run_rt state "$id"
+	[ "$STATUS" -eq 0 ] || [[ $ERR == *"does not exist"* ]] ||
+		echo "$stage: state failed after the kill: $(first_line "$ERR")" >>"$T/bad"
+	log "$stage: state after the kill: $(jq -c '{status, pid}' <<<"$OUT" 2>/dev/null)"
+	run_cmd timeout 30 "$RT" --root "$ROOT" delete --force "$id"
+	[ "$STATUS" -eq 0 ] || echo "$stage: delete --force failed: $(first_line "$ERR")" >>"$T/bad"
+	wait_until 3 _nothing_of "$id"
+	left=$(leftovers "$id")
+	if [ -n "$left" ]; then
+		echo "$stage: left after delete --force: $(tr '\n' ';' <<<"$left")" >>"$T/bad"
+		# clean up for the next stage
+		lib_cleanup_containers
+		local d
+		for d in $(cg_children); do lib_remove_cgroup "$d"; done
+		lib_umount_under "$T"
+		rm -rf "${ROOT:?}/$id"
+		find "$ROOT" -name '*.tmp*' -delete 2>/dev/null
+	fi
+	return 0
+}
+_nothing_of() { [ -z "$(leftovers "$1")" ]; }
+
+report_bad() {
+	[ -s "$T/bad" ] || return 0
+	sed 's/^/BAD: /' "$T/bad" >&2
+	fail "$(wc -l <"$T/bad") of $1 stages left something or broke a command; first: $(head -n1 "$T/bad")"
+}
+
+# traced_kill TRACE-OUT SYSCALL N CMD...: run CMD under strace -f, killing
+# the process that makes its Nth call of SYSCALL at its entry. Returns once
+# the runtime's own process (the first one) is dead; strace may still be
+# tracing a surviving child: it is waited for by stop_tracer.
+traced_kill() {
+	local out=$1 sc=$2 n=$3 first i
+	shift 3
+	strace -f -q -o "$out" -e trace="$sc" -e inject="$sc:signal=KILL:when=$n" "$@" \
+		</dev/null >"$out.stdout" 2>"$out.stderr" &
+	TRACER=$!
+	track_pid "$TRACER"
+	for ((i = 0; i < 200; i++)); do
+		first=$(awk 'NR == 1 { print $1; exit }' "$out" 2>/dev/null)
+		[ -n "$first" ] && break
+		kill -0 "$TRACER" 2>/dev/null || break
+		sleep 0.05
+	done
+	[ -n "$first" ] && wait_until 20 _dead "$first"
+	return 0
+}
+stop_tracer() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$TRACER" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$TRACER" 2>/dev/null && kill -KILL "$TRACER" 2>/dev/null
+	wait "$TRACER" 2>/dev/null
+	return 0
+}
+
+# fault_create LABEL ROLE SYSCALL ERE [NTH]: kill create at that call.
+FSEQ=0
+fault_create() {
+	local label=$1 n id
+	n=$(ordinal "$T/dry.create" "$2" "$3" "$4" "${5:-1}")
+	[ -n "$n" ] || { echo "$label: stage not found in the dry run ($2 $3 /$4/)" >>"$T/bad"; return 0; }
+	FSEQ=$((FSEQ + 1))
+	id="fc$FSEQ-$U"
+	ctr_track "$id"
+	traced_kill "$T/f$FSEQ" "$3" "$n" "$RT" --root "$ROOT" create --bundle "$BUNDLE" "$id"
+	grep -q "killed by SIGKILL" "$T/f$FSEQ" ||
+		echo "$label: the injection did not fire ($3 #$n)" >>"$T/bad"
+	log "stage '$label': killed at $3 #$n (${SECONDS}s)"
+	recover "create: $label" "$id"
+	stop_tracer
+}
+
+test_fault_create_parent() {
+	need_strace
+	dry_run
+	set_args /rt-helper sleep 600
+	# before anything exists
+	fault_create "state dir mkdirat" P mkdirat '' 1
+	# state dir, state.json not yet renamed into place
+	fault_create "first state.json rename" P renameat 'state\.json"' 1
+	# state.json written, config.json copy not yet in place
+	fault_create "config.json rename" P renameat 'config\.json"' 1
+	# cgroup creation: some hierarchies made, none recorded in state.json
+	fault_create "third cgroup mkdir" P mkdir '/rt/[^/"]+"' 3
+	fault_create "devices cgroup rules" P openat 'devices\.allow' 1
+	# every cgroup made, state.json not yet updated with them
+	fault_create "cgroups recorded" P renameat 'state\.json"' 2
+	fault_create "exec.fifo mknod" P mknodat 'exec\.fifo' 1
+	fault_create "before clone" P clone3 '' 1
+	# after clone: the child exists (it dies with the parent: PDEATHSIG)
+	fault_create "pid recorded" P renameat 'state\.json"' 3
+	fault_create "cgroup.procs" P openat 'cgroup\.procs' 2
+	fault_create "GO sendmsg" P sendmsg '' 1
+	# the child is READY and no longer dies with create: state says creating
+	fault_create "final state write" P renameat 'state\.json"' 4
+	report_bad 12
+}
+
+test_fault_create_child() {
+	need_strace
+	dry_run
+	set_args /rt-helper sleep 600
+	fault_create "child: first mount" C mount '' 1
+	fault_create "child: proc mount" C mount '"proc"' 1
+	fault_create "child: cgroup mounts" C mount '"cgroup"' 2
+	fault_create "child: mknodat /dev/null" C mknodat '"null"' 1
+	fault_create "child: pivot_root" C pivot_root '' 1
+	fault_create "child: masked paths" C mount '/dev/null' 1
+	fault_create "child: READY sendmsg" C sendmsg '' 2
+	fault_create "child: exec.fifo open" C openat '/proc/self/fd/[0-9]+", O_WRONLY' 1
+	report_bad 8
+}
+
+# The parent killed while its child is mid-way through the mounts: the
+# child's mounts are delayed by strace, the parent killed meanwhile.
+test_fault_create_parent_dies_during_mounts() {
+	local id="fm-$U" first i
+	need_strace
+	set_args /rt-helper sleep 600
+	ctr_track "$id"
+	strace -f -qq -o "$T/fm" -e trace=mount -e inject=mount:delay_enter=1500000:when=3 \
+		"$RT" --root "$ROOT" create --bundle "$BUNDLE" "$id" </dev/null >/dev/null 2>&1 &
+	TRACER=$!
+	track_pid "$TRACER"
+	for ((i = 0; i < 100; i++)); do
+		first=$(awk 'NR == 1 { print $1; exit }' "$T/fm" 2>/dev/null)
+		[ -n "$first" ] && [ "$(grep -c 'mount(' "$T/fm")" -ge 3 ] && break
+		sleep 0.05
+	done
+	[ -n "$first" ] || fail "no trace"
+	kill -KILL "$first"
+	wait_until 10 _dead "$first"
+	recover "parent killed during the child's mounts" "$id"
+	stop_tracer
+	report_bad 1
+}
+
+# start: killed before it opens exec.fifo, after (before the unlink), and
+# the container's process killed at its execve.
+test_fault_start() {
+	local id n
+	need_strace
+	dry_run
+	set_args /rt-helper sleep 600
+	# before the fifo is opened: the container stays created
+	id="fs1-$U"
+	ctr_create "$id" || fail "create failed"
+	n=$(ordinal "$T/dry.start" P openat 'exec\.fifo' 1)
+	traced_kill "$T/s1" openat "$n" "$RT" --root "$ROOT" start "$id"
+	stop_tracer
+	assert_eq "$(status_of "$id")" created "status after start was killed before opening exec.fifo"
+	run_rt start "$id"
+	[ "$STATUS" -eq 0 ] || echo "start after a killed start failed: $(first_line "$ERR")" >>"$T/bad"
+	recover "start: before exec.fifo open" "$id"
+	# after the fifo is open, before it is removed: the process runs
+	id="fs2-$U"
+	ctr_create "$id" || fail "create failed"
+	n=$(ordinal "$T/dry.start" P unlinkat 'exec\.fifo' 1)
+	traced_kill "$T/s2" unlinkat "$n" "$RT" --root "$ROOT" start "$id"
+	stop_tracer
+	wait_output "$T/$id.out" ready
+	log "status after start was killed after opening exec.fifo: $(status_of "$id")"
+	[ "$(status_of "$id")" = running ] ||
+		echo "start killed after opening exec.fifo: the process runs but status is '$(status_of "$id")' (exec.fifo left)" >>"$T/bad"
+	recover "start: after exec.fifo open" "$id"
+	# the container's process killed at its execve
+	id="fs3-$U"
+	ctr_create "$id" || fail "create failed"
+	strace -qq -o "$T/s3" -p "$(pid_of "$id")" -e trace=execve -e inject=execve:signal=KILL:when=1 &
+	TRACER=$!
+	track_pid "$TRACER"
+	sleep 0.5
+	run_rt start "$id"
+	log "start with the process killed at execve: status $STATUS: $ERR"
+	[ "$STATUS" -ne 0 ] || echo "start reported success though the process was killed at execve" >>"$T/bad"
+	stop_tracer
+	recover "start: process killed at execve" "$id"
+	report_bad 3
+}
+
+# delete: killed at each of its steps, then delete --force again.
+test_fault_delete() {
+	local id n spec sc re nth i=0
+	need_strace
+	dry_run
+	set_args /rt-helper sleep 600
+	for spec in "kill::1" "rmdir:/rt/[^/\"]+\":1" "rmdir:/rt/[^/\"]+\":4" "unlinkat:state\\.json:1" "unlinkat:AT_REMOVEDIR:1"; do
+		IFS=: read -r sc re nth <<<"$spec"
+		i=$((i + 1))
+		id="fd$i-$U"
+		ctr_create "$id" || fail "create failed"
+		rt start "$id" || fail "start failed"
+		n=$(ordinal "$T/dry.delete" P "$sc" "$re" "$nth")
+		if [ -z "$n" ]; then
+			echo "delete: stage $sc /$re/ #$nth not in the dry run" >>"$T/bad"
+			rt delete --force "$id"
+			continue
+		fi
+		traced_kill "$T/d$i" "$sc" "$n" "$RT" --root "$ROOT" delete --force "$id"
+		stop_tracer
+		recover "delete killed at $sc /$re/ #$nth" "$id"
+	done
+	report_bad "$i"
+}
+
+# A state.json write killed before its rename leaves the old state.json
+# whole (readers never see half a file) and delete cleans the temporary.
+test_fault_state_write_keeps_old_state() {
+	local id="fw-$U" n
+	need_strace
+	dry_run
+	set_args /rt-helper sleep 600
+	# kill the final write (creating -> created) between write and rename
+	n=$(ordinal "$T/dry.create" P renameat 'state\.json"' 4)
+	ctr_track "$id"
+	traced_kill "$T/w" renameat "$n" "$RT" --root "$ROOT" create --bundle "$BUNDLE" "$id"
+	ls -A "$ROOT/$id" >&2
+	run_rt state "$id"
+	assert_success "state after a killed state write"
+	assert_json "$OUT" '.status == "creating"' "the old state.json (creating) is still whole"
+	run_rt list --format json
+	assert_success "list after a killed state write"
+	assert_json "$OUT" --arg id "$id" 'map(select(.id == $id)) | length == 1' "list shows the container once"
+	recover "killed between state.json write and rename" "$id"
+	stop_tracer
+	report_bad 1
+}
