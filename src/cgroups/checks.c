@@ -47,7 +47,7 @@ want_blkio (const oci_resources *r)
 {
   const oci_block_io *b = r->block_io;
   return b
-         && (b->has_weight || b->has_leaf_weight || b->weight_device_len || b->throttle_read_bps_device_len
+         && ((b->has_weight && b->weight) || (b->has_leaf_weight && b->leaf_weight) || b->weight_device_len || b->throttle_read_bps_device_len
              || b->throttle_write_bps_device_len || b->throttle_read_iops_device_len
              || b->throttle_write_iops_device_len);
 }

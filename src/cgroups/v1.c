@@ -161,17 +161,17 @@ apply_blkio (const char *dir, const oci_block_io *b, struct rt_error *err)
   const char *weight = file_exists (dir, "blkio.weight") ? "blkio.weight" : "blkio.bfq.weight";
   size_t i;
 
-  if (b->has_weight)
+  if (b->has_weight && b->weight != 0)
     W (weight, "%u", b->weight);
-  if (b->has_leaf_weight)
+  if (b->has_leaf_weight && b->leaf_weight != 0)
     W ("blkio.leaf_weight", "%u", b->leaf_weight);
   for (i = 0; i < b->weight_device_len; i++)
     {
       const oci_weight_device *d = b->weight_device[i];
-      if (d->has_weight)
+      if (d->has_weight && d->weight != 0)
         W (file_exists (dir, "blkio.weight_device") ? "blkio.weight_device" : "blkio.bfq.weight_device",
            "%lld:%lld %u", (long long) d->major, (long long) d->minor, d->weight);
-      if (d->has_leaf_weight)
+      if (d->has_leaf_weight && d->leaf_weight != 0)
         W ("blkio.leaf_weight_device", "%lld:%lld %u", (long long) d->major, (long long) d->minor, d->leaf_weight);
     }
   if (throttle (dir, "blkio.throttle.read_bps_device", b->throttle_read_bps_device, b->throttle_read_bps_device_len, err) < 0

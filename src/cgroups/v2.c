@@ -208,17 +208,17 @@ apply_io (const char *dir, const oci_block_io *b, struct rt_error *err)
   });
   size_t i;
 
-  if (b->has_weight)
+  if (b->has_weight && b->weight != 0)
     {
       if (bfq)
         W ("io.bfq.weight", "%u", b->weight);
       else
         W ("io.weight", "default %u", blkio_to_io_weight (b->weight));
     }
-  if (b->has_leaf_weight)
+  if (b->has_leaf_weight && b->leaf_weight != 0)
     return rt_error_set (err, ENOTSUP, "blockIO.leafWeight: not supported on cgroup v2");
   for (i = 0; i < b->weight_device_len; i++)
-    if (b->weight_device[i]->has_weight)
+    if (b->weight_device[i]->has_weight && b->weight_device[i]->weight != 0)
       {
         if (bfq)
           W ("io.bfq.weight", "%lld:%lld %u", (long long) b->weight_device[i]->major,

@@ -13,6 +13,7 @@
 
 #include "cmd/cmd.h"
 #include "linux/process.h"
+#include "linux/rdt.h"
 #include "ocispec.h"
 #include "tables.h"
 
@@ -114,7 +115,7 @@ linux_features (oci_features_linux *l)
     return -1;
   l->apparmor = enabled (rt_apparmor_enabled ());
   l->selinux = enabled (rt_selinux_enabled ());
-  l->intel_rdt = enabled (false);
+  l->intel_rdt = enabled (rt_rdt_available ());
   l->mount_extensions = oci_calloc (1, sizeof *l->mount_extensions);
   l->mount_extensions->idmap = enabled (implemented ("idmap"));
   return 0;

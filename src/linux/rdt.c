@@ -39,6 +39,13 @@ resctrl_root (void)
   return found;
 }
 
+bool
+rt_rdt_available (void)
+{
+  cleanup_free char *root = resctrl_root ();
+  return root != NULL;
+}
+
 static const char *
 group_name (const oci_intel_rdt *r, const char *id)
 {

@@ -10,6 +10,9 @@
 #include "ocispec.h"
 #include "util/error.h"
 
+/* Is resctrl mounted in rt's mount namespace (for `rt features`)? */
+bool rt_rdt_available (void);
+
 /* Before anything exists: resctrl mounted, the closID and schemas sane. */
 int rt_rdt_check (const oci_config *cfg, struct rt_error *err);
 

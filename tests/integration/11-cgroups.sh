@@ -148,3 +148,14 @@ test_cpuset_cpus() {
 	d=$(container_cgroup_with c1 cpuset.cpus) || skip "no cpuset controller"
 	assert_eq "$(cat "$d/cpuset.cpus")" 0 "cpuset.cpus"
 }
+
+# Docker sends zero for every value it does not set: zero means "not set",
+# as with runc, and is never written to the cgroup.
+test_zero_values_are_unset() {
+	cfg '.linux.resources.blockIO = {"weight": 0} | .linux.resources.cpu = {"shares": 0, "quota": 0, "period": 0}'
+	cfg '.linux.resources.memory = {"kernel": 0, "reservation": 0}'
+	ctr_create c1 || fail "create with zero values failed: $(first_line "$(cat "$T/c1.err")")"
+	rt update --resources - c1 <<<'{"memory":{"limit":33554432,"reservation":0,"swap":67108864,"kernel":0},"cpu":{"shares":0,"quota":0,"period":0},"blockIO":{"weight":0}}' ||
+		fail "update with Docker's zero values failed"
+	assert_eq "$(cat "$(container_cgroup_with c1 memory.limit_in_bytes)/memory.limit_in_bytes")" 33554432 "memory limit after update"
+}

@@ -118,7 +118,9 @@ test_features_host_and_extensions() {
 	[ -e /sys/fs/selinux/enforce ] && se=true
 	assert_json "$OUT" --argjson e "$aa" '.linux.apparmor.enabled == $e' "apparmor"
 	assert_json "$OUT" --argjson e "$se" '.linux.selinux.enabled == $e' "selinux"
-	assert_json "$OUT" '.linux.intelRdt.enabled == false' "intelRdt"
+	local rdt=false
+	grep -q ' resctrl ' /proc/self/mounts && rdt=true
+	assert_json "$OUT" --argjson e "$rdt" '.linux.intelRdt.enabled == $e' "intelRdt: resctrl mounted"
 	# what is announced must agree with itself
 	assert_json "$OUT" '(.mountOptions | index("idmap") != null) == .linux.mountExtensions.idmap.enabled' \
 		"idmap option iff the idmap extension"

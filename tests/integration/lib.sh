@@ -317,9 +317,9 @@ container_cgroup_dirs() {
 # Leftover checks (also used by the runner after every test).
 
 # cg_children: child cgroups left under the runner's own cgroups, and the
-# cgroups /rt/<id> (rt's default cgroupsPath, at the root of each hierarchy)
-# of this test's containers. Only this test's ids: /rt is shared with every
-# other user of rt on the machine.
+# cgroups /rt/[<hash>-]<id> (rt's default cgroupsPath, at the root of each
+# hierarchy) of this test's containers. Only this test's ids: /rt is shared
+# with every other user of rt on the machine.
 cg_children() {
 	local -a dirs=()
 	local d id
@@ -330,10 +330,12 @@ cg_children() {
 	is_runc && return 0
 	local -a cand=() inode=()
 	local i
+	# rt's default: /rt/<id> for --root /run/rt, else /rt/<8 hex>-<id>
 	for id in $(_test_ids); do
 		for d in "${dirs[@]}"; do
-			d="${d%/*}/rt/$id"
-			[ -d "$d" ] && ! _foreign_cgroup "$d" && cand+=("$d") && inode+=("$(stat -c %i "$d")")
+			for d in "${d%/*}/rt/$id" "${d%/*}"/rt/[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]-"$id"; do
+				[ -d "$d" ] && ! _foreign_cgroup "$d" && cand+=("$d") && inode+=("$(stat -c %i "$d")")
+			done
 		done
 	done
 	[ ${#cand[@]} -gt 0 ] || return 0
