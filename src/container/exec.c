@@ -514,6 +514,20 @@ prepare (struct execution *e, struct rt_error *err)
 
 /* ---- the child ---- */
 
+/* Once inside, the host's directories the parent opened (state dir,
+ * cgroup, init's root, namespaces) must not stay reachable. */
+static void
+drop_host_fds (struct execution *e)
+{
+  int *fds[] = { &e->dirfd, &e->rootfd, &e->cgroup_fd };
+  size_t i;
+
+  rt_namespaces_close (&e->ns);
+  for (i = 0; i < sizeof fds / sizeof fds[0]; i++)
+    if (*fds[i] >= 0)
+      close (rt_steal_fd (fds[i]));
+}
+
 static int
 enter_container (struct execution *e, struct rt_error *err)
 {
@@ -521,6 +535,7 @@ enter_container (struct execution *e, struct rt_error *err)
     return -1;
   if (fchdir (e->rootfd) < 0 || chroot (".") < 0 || chdir ("/") < 0)
     return rt_error_set (err, errno, "enter the container's root");
+  drop_host_fds (e);
   if (e->p->terminal && rt_terminal_setup (e->console[1], e->p, err) < 0)
     return -1;
   return 0;
@@ -540,7 +555,7 @@ exec_child (struct execution *e)
   if (rt_sync_expect (e->sync[1], RT_SYNC_GO, NULL, &err) < 0)
     _exit (EXIT_FAILURE);
   if (enter_container (e, &err) < 0 || rt_cwd_apply (e->p, &err) < 0 || rt_exec_lookup (e->p, &exe, &err) < 0
-      || rt_process_become (e->p, &e->seccomp, e->o->preserve_fds, &err) < 0)
+      || rt_exec_refuse_self (exe, &err) < 0 || rt_process_become (e->p, &e->seccomp, e->o->preserve_fds, &err) < 0)
     rt_sync_fail (e->sync[1], &err);
   /* a detached process outlives rt */
   prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
@@ -582,6 +597,11 @@ spawn (struct execution *e, struct rt_error *err)
   struct rt_ns_restore saved;
   bool into_cgroup;
 
+  /* CVE-2019-5736: the child runs rt's binary inside the container until
+   * its execve; non-dumpable from birth, its /proc/PID/exe, cwd, root and
+   * fds are closed to the container's processes (execve resets it) */
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    return rt_error_set (err, errno, "prctl PR_SET_DUMPABLE");
   /* the pid (and time) namespace applies to children only: join it here */
   if (rt_ns_for_children (&none, &e->ns, &flags, &saved, err) < 0)
     {

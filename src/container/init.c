@@ -90,7 +90,8 @@ setup_container (struct rt_init_args *a, char **state, char **exe, struct rt_err
     return 0; /* `start` reports it */
   if (cfg->process->terminal && rt_terminal_setup (a->console_fd, cfg->process, err) < 0)
     return -1;
-  if (rt_cwd_apply (cfg->process, err) < 0 || rt_exec_lookup (cfg->process, exe, err) < 0)
+  if (rt_cwd_apply (cfg->process, err) < 0 || rt_exec_lookup (cfg->process, exe, err) < 0
+      || rt_exec_refuse_self (*exe, err) < 0)
     return -1;
   return 0;
 }
@@ -204,6 +205,11 @@ rt_init_main (struct rt_init_args *a)
   int channel;
 
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  /* CVE-2019-5736: rt's binary runs here until execve; keep its
+   * /proc/PID/exe, cwd, root and fds from the container's processes (in a
+   * joined pid namespace they see us; done by the parent before the clone,
+   * this would have no window at all) */
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   /* the state dir fd carries create's lock: holding it would block `start` */
   for (size_t i = 0; i < sizeof a->parent_fds / sizeof a->parent_fds[0]; i++)
     if (a->parent_fds[i] >= 0)

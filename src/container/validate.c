@@ -1,6 +1,7 @@
 /* Checks of the config beyond its JSON shape: what the parser cannot see
  * field by field. Messages name the JSON path. */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "container/container.h"
@@ -40,6 +41,58 @@ check_devices (const oci_linux *l, struct rt_error *err)
         return rt_error_set (err, 0, ".linux.devices[%zu].path: `%s` must not contain `..`", i, d->path);
       if (d->type[0] != 'p' && (d->major < 0 || d->minor < 0))
         return rt_error_set (err, 0, ".linux.devices[%zu]: a %s device needs major and minor numbers", i, d->type);
+    }
+  return 0;
+}
+
+/* The spec: a hook's path is absolute, its timeout above zero. */
+static int
+check_hook_list (oci_hook *const *hooks, size_t n, const char *kind, struct rt_error *err)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    {
+      if (hooks[i]->path == NULL || hooks[i]->path[0] != '/')
+        return rt_error_set (err, 0, ".hooks.%s[%zu].path: `%s` is not an absolute path", kind, i,
+                             hooks[i]->path ? hooks[i]->path : "");
+      if (hooks[i]->has_timeout && hooks[i]->timeout <= 0)
+        return rt_error_set (err, 0, ".hooks.%s[%zu].timeout: %lld is not above zero", kind, i,
+                             (long long) hooks[i]->timeout);
+    }
+  return 0;
+}
+
+static int
+check_hooks (const oci_hooks *h, struct rt_error *err)
+{
+  if (h == NULL)
+    return 0;
+  if (check_hook_list (h->prestart, h->prestart_len, "prestart", err) < 0
+      || check_hook_list (h->create_runtime, h->create_runtime_len, "createRuntime", err) < 0
+      || check_hook_list (h->create_container, h->create_container_len, "createContainer", err) < 0
+      || check_hook_list (h->start_container, h->start_container_len, "startContainer", err) < 0
+      || check_hook_list (h->poststart, h->poststart_len, "poststart", err) < 0
+      || check_hook_list (h->poststop, h->poststop_len, "poststop", err) < 0)
+    return -1;
+  return 0;
+}
+
+/* The device cgroup's vocabulary: type a, b or c; access of r, w, m. */
+static int
+check_device_rules (const oci_linux *l, struct rt_error *err)
+{
+  const oci_resources *r = l ? l->resources : NULL;
+  size_t i;
+
+  for (i = 0; r && i < r->devices_len; i++)
+    {
+      const oci_device_cgroup *d = r->devices[i];
+      if (d->type && (strlen (d->type) != 1 || strchr ("abc", d->type[0]) == NULL))
+        return rt_error_set (err, 0, ".linux.resources.devices[%zu].type: \"%s\" is not a, b or c", i, d->type);
+      if (d->access && strspn (d->access, "rwm") != strlen (d->access))
+        return rt_error_set (err, 0, ".linux.resources.devices[%zu].access: \"%s\" is not made of r, w and m", i,
+                             d->access);
     }
   return 0;
 }
@@ -87,6 +140,11 @@ check_namespaces (const oci_config *cfg, struct rt_error *err)
   /* runc's rule: a uts namespace of the container's own, new or joined */
   if (((cfg->hostname && *cfg->hostname) || (cfg->domainname && *cfg->domainname)) && !has_ns (l, "uts", &new_uts))
     return rt_error_set (err, 0, ".hostname: setting a hostname needs a uts namespace");
+  /* what sethostname(2) and setdomainname(2) take */
+  if (cfg->hostname && strlen (cfg->hostname) > HOST_NAME_MAX)
+    return rt_error_set (err, 0, ".hostname: longer than %d bytes", HOST_NAME_MAX);
+  if (cfg->domainname && strlen (cfg->domainname) > HOST_NAME_MAX)
+    return rt_error_set (err, 0, ".domainname: longer than %d bytes", HOST_NAME_MAX);
   return 0;
 }
 
@@ -105,7 +163,8 @@ rt_config_validate (const oci_config *cfg, struct rt_error *err)
                          OCI_SPEC_VERSION);
   if (check_mounts (cfg, err) < 0 || check_devices (cfg->linux, err) < 0
       || (cfg->process && check_rlimits (cfg->process, err) < 0)
-      || check_namespaces (cfg, err) < 0)
+      || check_namespaces (cfg, err) < 0 || check_hooks (cfg->hooks, err) < 0
+      || check_device_rules (cfg->linux, err) < 0)
     return -1;
   /* what each kernel concern cannot honour, said before anything exists */
   if (rt_sysctl_check (cfg, err) < 0 || rt_sched_check (cfg, err) < 0 || rt_lsm_config_check (cfg, err) < 0

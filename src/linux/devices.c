@@ -32,6 +32,19 @@ static const struct
   { "/proc/self/fd/1", "/dev/stdout" }, { "/proc/self/fd/2", "/dev/stderr" },
 };
 
+/* linux.devices may redefine a default device: then only its entry counts
+ * (with a user namespace a second bind mount on the same path would fail). */
+static bool
+listed (const oci_linux *l, const char *path)
+{
+  size_t i;
+
+  for (i = 0; l && i < l->devices_len; i++)
+    if (strcmp (l->devices[i]->path, path) == 0)
+      return true;
+  return false;
+}
+
 static bool
 dev_is_bind (const oci_config *cfg)
 {
@@ -154,7 +167,8 @@ rt_devices_create (int rootfd, const oci_config *cfg, bool bind_from_host, struc
   if (!dev_is_bind (cfg))
     {
       for (i = 0; i < sizeof default_devices / sizeof default_devices[0]; i++)
-        if (make_node (rootfd, default_devices[i].path, S_IFCHR, default_devices[i].major, default_devices[i].minor,
+        if (!listed (l, default_devices[i].path)
+            && make_node (rootfd, default_devices[i].path, S_IFCHR, default_devices[i].major, default_devices[i].minor,
                        0666, 0, 0, bind_from_host, err)
             < 0)
           return -1;

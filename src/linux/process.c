@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -85,6 +86,32 @@ rt_user_apply (const oci_process *p, struct rt_error *err)
   return 0;
 }
 
+/* CVE-2024-21626: a cwd such as /proc/self/fd/N reaches, through one of
+ * rt's fds or one the caller leaked, a directory outside the container;
+ * the kernel reports such a cwd as "(unreachable)/..." from our root. */
+static int
+check_cwd_reachable (const char *cwd, struct rt_error *err)
+{
+  size_t size = 256;
+
+  for (;;)
+    {
+      cleanup_free char *buf = malloc (size);
+      long n;
+
+      if (buf == NULL)
+        return rt_error_set (err, ENOMEM, ".process.cwd");
+      n = syscall (SYS_getcwd, buf, size);
+      if (n >= 0 && buf[0] == '/')
+        return 0;
+      if (n >= 0)
+        return rt_error_set (err, 0, ".process.cwd: `%s` is outside the container's root", cwd);
+      if (errno != ERANGE)
+        return rt_error_set (err, errno, ".process.cwd: `%s`: getcwd", cwd);
+      size *= 2;
+    }
+}
+
 int
 rt_cwd_apply (const oci_process *p, struct rt_error *err)
 {
@@ -94,7 +121,7 @@ rt_cwd_apply (const oci_process *p, struct rt_error *err)
     return rt_error_set (err, 0, ".process.cwd: `%s` is not an absolute path", cwd);
   if (chdir (cwd) < 0)
     return rt_error_set (err, errno, ".process.cwd: chdir `%s`", cwd);
-  return 0;
+  return check_cwd_reachable (cwd, err);
 }
 
 int
@@ -164,6 +191,52 @@ rt_exec_lookup (const oci_process *p, char **out, struct rt_error *err)
       free (candidate);
     }
   return rt_error_set (err, ENOENT, "exec: `%s`: executable file not found in $PATH", name);
+}
+
+/* The interpreter of a #! script (the first word of its first line), or
+ * NULL when path is no script or cannot be read. */
+static char *
+script_interpreter (const char *path)
+{
+  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  char buf[256]; /* the kernel reads no more of a #! line (BINPRM_BUF_SIZE) */
+  ssize_t n;
+  size_t start, len;
+
+  if (fd < 0)
+    return NULL;
+  n = read (fd, buf, sizeof buf - 1);
+  if (n < 2 || buf[0] != '#' || buf[1] != '!')
+    return NULL;
+  buf[n] = '\0';
+  start = 2 + strspn (buf + 2, " \t");
+  len = strcspn (buf + start, " \t\n");
+  return len ? strndup (buf + start, len) : NULL;
+}
+
+int
+rt_exec_refuse_self (const char *exe, struct rt_error *err)
+{
+  cleanup_free char *path = strdup (exe);
+  struct stat self, st;
+  int depth;
+
+  if (path == NULL)
+    return rt_error_set (err, ENOMEM, "exec");
+  /* without /proc in the container nothing there can name rt's binary */
+  if (stat ("/proc/self/exe", &self) < 0)
+    return 0;
+  /* the kernel follows at most 5 levels of interpreters */
+  for (depth = 0; path != NULL && depth <= 5; depth++)
+    {
+      char *next;
+      if (stat (path, &st) == 0 && st.st_dev == self.st_dev && st.st_ino == self.st_ino)
+        return rt_error_set (err, EPERM, "exec `%s`: refusing to run the runtime's own binary in the container", exe);
+      next = script_interpreter (path);
+      free (path);
+      path = next;
+    }
+  return 0;
 }
 
 int

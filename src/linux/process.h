@@ -19,6 +19,11 @@ int rt_cwd_create (const oci_process *p, struct rt_error *err);
 /* Find args[0] in the container's PATH; done before `create` returns so
  * that a missing binary is reported by create, as runc does. */
 int rt_exec_lookup (const oci_process *p, char **path, struct rt_error *err);
+/* CVE-2019-5736: until its execve the process runs rt's binary, so a
+ * target that is, or whose #! interpreter is, /proc/self/exe (directly or
+ * by a symlink) would start rt's binary inside the container, whose
+ * /proc/PID/exe then leads to the host's file. Refused. */
+int rt_exec_refuse_self (const char *exe, struct rt_error *err);
 /* Mark every fd above 2 + preserve close-on-exec. */
 int rt_fds_close_on_exec (int preserve, struct rt_error *err);
 /* Set NAME=VALUE in an env array, replacing an earlier NAME (last wins, as

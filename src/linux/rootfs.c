@@ -34,6 +34,62 @@ check_rootfs_propagation (const oci_config *cfg, struct rt_error *err)
   return 0;
 }
 
+/* The mount point that holds path: the longest mount point prefix. */
+static char *
+mount_point_of (const char *path)
+{
+  cleanup_fclose FILE *f = fopen ("/proc/self/mountinfo", "re");
+  cleanup_free char *line = NULL;
+  char *best = NULL;
+  size_t cap = 0, best_len = 0;
+
+  while (f && getline (&line, &cap, f) > 0)
+    {
+      char *mp = NULL;
+      size_t n;
+
+      if (sscanf (line, "%*s %*s %*s %*s %ms", &mp) != 1)
+        continue;
+      n = strlen (mp);
+      if ((n == 1 || (strncmp (path, mp, n) == 0 && (path[n] == '/' || path[n] == '\0'))) && n >= best_len)
+        {
+          free (best);
+          best = mp;
+          best_len = n;
+        }
+      else
+        free (mp);
+    }
+  return best;
+}
+
+/* Nothing mounted from here on may propagate back to the host, unless the
+ * config asks for shared propagation: then / keeps its peers (so a shared
+ * mount inside reaches the host, as with runc) and only the mount holding
+ * the rootfs is made private, which pivot_root needs and which keeps the
+ * rootfs bind itself off the host. The requested propagation is set on the
+ * new root at the end. */
+static int
+set_first_propagation (const char *want, const char *rootfs, struct rt_error *err)
+{
+  unsigned long flags = want ? propagation_flags (want, 0) : 0;
+  cleanup_free char *holder = NULL;
+
+  if (!(flags & MS_SHARED))
+    {
+      unsigned long first = (flags & MS_PRIVATE) ? MS_PRIVATE : MS_SLAVE;
+      if (mount (NULL, "/", NULL, first | MS_REC, NULL) < 0)
+        return rt_error_set (err, errno, "make / a %s mount", first == MS_PRIVATE ? "private" : "slave");
+      return 0;
+    }
+  holder = mount_point_of (rootfs);
+  if (holder == NULL)
+    return rt_error_set (err, ENOENT, "find the mount that holds `%s`", rootfs);
+  if (mount (NULL, holder, NULL, MS_PRIVATE, NULL) < 0)
+    return rt_error_set (err, errno, "make `%s` private", holder);
+  return 0;
+}
+
 int
 rt_rootfs_prepare (const oci_config *cfg, const char *rootfs, bool own_mount_ns, struct rt_mount_ctx *mc,
                    struct rt_error *err)
@@ -45,11 +101,8 @@ rt_rootfs_prepare (const oci_config *cfg, const char *rootfs, bool own_mount_ns,
     return -1;
   if (own_mount_ns)
     {
-      /* nothing mounted from here on may propagate back to the host; the
-       * propagation the config asks for is set on the new root at the end */
-      unsigned long first = want && (propagation_flags (want, 0) & MS_PRIVATE) ? MS_PRIVATE : MS_SLAVE;
-      if (mount (NULL, "/", NULL, first | MS_REC, NULL) < 0)
-        return rt_error_set (err, errno, "make / a %s mount", first == MS_PRIVATE ? "private" : "slave");
+      if (set_first_propagation (want, rootfs, err) < 0)
+        return -1;
       if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
         return rt_error_set (err, errno, "bind-mount the rootfs `%s`", rootfs);
     }

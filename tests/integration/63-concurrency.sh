@@ -104,7 +104,7 @@ churn() {
 }
 
 test_conc_list_during_churn() {
-	local c1 c2 n=0 bad=0 out err id
+	local c1 c2 n=0 bad=0 out id
 	set_args /rt-helper sleep 600
 	churn 25 ca &
 	c1=$!
@@ -166,4 +166,29 @@ test_conc_random_kills_leave_nothing() {
 	done
 	log "temporary state files seen between a kill and its delete: $tmp"
 	assert_nothing_left "k0-$U"
+}
+
+# The same id under two --root dirs (two engines on one host): two
+# containers, and deleting one must not touch the other (its process, its
+# cgroups). Default cgroups are /rt/<id> machine-wide, so the second create
+# must get its own cgroup or fail cleanly.
+test_conc_same_id_two_roots() {
+	local id="tworoots-$U" root2="$T/root2" pid1 st2
+	set_args /rt-helper sleep 600
+	ctr_create "$id" || fail "create in the first root failed"
+	pid1=$(pid_of "$id")
+	rt start "$id" || fail "start failed"
+	wait_output "$T/$id.out" ready
+	mkdir -p "$root2"
+	"$RT" --root "$root2" create --bundle "$BUNDLE" "$id" </dev/null >"$T/r2.out" 2>"$T/r2.err"
+	st2=$?
+	log "create of the same id in a second root: status $st2: $(head -c 200 "$T/r2.err")"
+	if [ "$st2" -eq 0 ]; then
+		"$RT" --root "$root2" delete --force "$id" >/dev/null 2>&1 || fail "delete in the second root failed"
+	fi
+	[ ! -e "$root2/$id" ] || fail "state dir left in the second root"
+	pid_alive "$pid1" || fail "the first root's container was killed by a create/delete of the same id in another root"
+	[ -n "$(container_cgroup_dirs "$id")" ] ||
+		fail "the first root's container lost its cgroups to a delete in another root"
+	assert_eq "$(status_of "$id")" running "status of the first root's container"
 }

@@ -27,7 +27,8 @@ snapshot() {
 
 # leak_loop MODE: LEAK_N containers, one after the other, then compare.
 leak_loop() {
-	local mode=$1 i id before after start=$SECONDS rss1 rss2 eid="l$mode-keep-$U"
+	local mode=$1 i id before after start=$SECONDS rss1 rss2 eid
+	eid="l$mode-keep-$U"
 	set_args /rt-helper exit 0
 	if [ "$mode" = exec ]; then
 		set_args /rt-helper sleep 600
