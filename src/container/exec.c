@@ -28,6 +28,7 @@
 #include "linux/caps.h"
 #include "linux/namespaces.h"
 #include "linux/process.h"
+#include "linux/sched.h"
 #include "linux/seccomp.h"
 #include "linux/terminal.h"
 #include "tables.h"
@@ -555,7 +556,8 @@ exec_child (struct execution *e)
   if (rt_sync_expect (e->sync[1], RT_SYNC_GO, NULL, &err) < 0)
     _exit (EXIT_FAILURE);
   if (enter_container (e, &err) < 0 || rt_cwd_apply (e->p, &err) < 0 || rt_exec_lookup (e->p, &exe, &err) < 0
-      || rt_exec_refuse_self (exe, &err) < 0 || rt_process_become (e->p, &e->seccomp, e->o->preserve_fds, &err) < 0)
+      || rt_exec_refuse_self (exe, &err) < 0 || rt_persona_apply (e->cfg->linux, &err) < 0
+      || rt_process_become (e->p, &e->seccomp, e->o->preserve_fds, &err) < 0)
     rt_sync_fail (e->sync[1], &err);
   /* a detached process outlives rt */
   prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
@@ -595,6 +597,7 @@ spawn (struct execution *e, struct rt_error *err)
   oci_config none = { 0 };
   unsigned long flags = 0;
   struct rt_ns_restore saved;
+  struct rt_affinity_saved aff;
   bool into_cgroup;
 
   /* CVE-2019-5736: the child runs rt's binary inside the container until
@@ -608,10 +611,17 @@ spawn (struct execution *e, struct rt_error *err)
       rt_ns_restore (&saved);
       return -1;
     }
+  /* execCPUAffinity.initial: inherited from rt at the clone */
+  if (rt_affinity_push_initial (e->p, &aff, err) < 0)
+    {
+      rt_ns_restore (&saved);
+      return -1;
+    }
   fflush (NULL);
   e->pid = clone_child (e->cgroup_fd, &e->pidfd, &into_cgroup);
   if (e->pid == 0)
     exec_child (e);
+  rt_affinity_pop (&aff);
   rt_ns_restore (&saved);
   if (e->pid < 0)
     return rt_error_set (err, errno, "clone the process");
@@ -620,6 +630,8 @@ spawn (struct execution *e, struct rt_error *err)
   if (e->console[1] >= 0)
     close (rt_steal_fd (&e->console[1]));
   if (e->cgroup_dirs_len > 0 && rt_cgroup_enter (e->cgroup_dirs, e->cgroup_dirs_len, e->pid, into_cgroup, err) < 0)
+    return -1;
+  if (rt_affinity_set_final (e->pid, e->p, err) < 0)
     return -1;
   if (rt_oom_score_adj_write (e->pid, e->p, err) < 0)
     return -1;

@@ -41,7 +41,9 @@ in_script() {
 	printf -v cmd '%q ' "$@"
 	script -qec "$cmd" /dev/null <"${IN:-/dev/null}" >"$T/script.out" 2>&1
 	STATUS=$?
-	OUT=$(tr -d '\r' <"$T/script.out")
+	# script(1) passes the EOF of its stdin on as a NUL, which the
+	# container's terminal echoes as ^@ amid the output
+	OUT=$(tr -d '\r' <"$T/script.out" | sed 's/\^@//g')
 	printf '$ script -qec %s\n%s\n  status=%s\n' "$cmd" "$(sed 's/^/  out| /' <<<"$OUT")" "$STATUS" >&2
 }
 
