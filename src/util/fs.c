@@ -16,12 +16,18 @@
 int
 rt_read_file_at (int dirfd, const char *path, char **out, size_t *len, struct rt_error *err)
 {
-  cleanup_close int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: a fifo in place of a file must not hang rt at open */
+  cleanup_close int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   cleanup_free char *buf = NULL;
   size_t size = 0, cap = 0;
+  struct stat st;
 
   if (fd < 0)
     return rt_error_set (err, errno, "open `%s`", path);
+  if (fstat (fd, &st) < 0)
+    return rt_error_set (err, errno, "stat `%s`", path);
+  if (!S_ISREG (st.st_mode))
+    return rt_error_set (err, 0, "`%s` is not a regular file", path);
   for (;;)
     {
       ssize_t n;

@@ -72,6 +72,15 @@ write_json_line (const char *level, const char *msg)
   yajl_gen_free (g);
 }
 
+/* A message is one line, whatever a container id or a path holds. */
+static void
+one_line (char *msg)
+{
+  for (; *msg; msg++)
+    if (*msg == '\n' || *msg == '\r')
+      *msg = ' ';
+}
+
 static void
 log_message (const char *level, bool to_stderr, const char *fmt, va_list ap)
 {
@@ -80,6 +89,7 @@ log_message (const char *level, bool to_stderr, const char *fmt, va_list ap)
 
   if (vasprintf (&msg, fmt, ap) < 0)
     return;
+  one_line (msg);
   if (to_stderr)
     fprintf (stderr, "rt: %s\n", msg);
   if (log_fd >= 0)
