@@ -396,8 +396,8 @@ apply_one (const struct rt_cgroup_layout *l, const struct rt_cgroup_hier *h, con
 }
 
 int
-rt_cgroup_create (const char *cgroups_path, const char *id, const oci_resources *res, struct rt_cgroup *cg,
-                  struct rt_error *err)
+rt_cgroup_create (const char *cgroups_path, const char *id, const oci_resources *res, rt_cgroup_planned_fn planned,
+                  void *data, struct rt_cgroup *cg, struct rt_error *err)
 {
   struct rt_cgroup_layout l;
   size_t i;
@@ -421,6 +421,17 @@ rt_cgroup_create (const char *cgroups_path, const char *id, const oci_resources 
       if (dir == NULL)
         goto out;
       cg->dirs[cg->len++] = dir;
+    }
+  /* recorded before any exists: whoever cleans up later knows them all */
+  if (planned != NULL && planned (data, cg->dirs, cg->len, err) < 0)
+    {
+      rt_cgroup_release (cg);
+      rt_cgroup_layout_free (&l);
+      return -1;
+    }
+  for (i = 0; i < l.len; i++)
+    {
+      const char *dir = cg->dirs[i];
       if (create_dir (&l.h[i], dir, err) < 0)
         goto out;
       if (l.h[i].v2)

@@ -44,7 +44,12 @@ struct rt_cgroup
 
 /* cgroupsPath: absolute as given, relative below the caller's cgroup, and
  * <id> (relative) when absent, as runc. Creates the directories and applies resources. */
-int rt_cgroup_create (const char *cgroups_path, const char *id, const oci_resources *res, struct rt_cgroup *cg,
+/* Called with the directories before any is made, so a caller can record
+ * them first (a crash in between then leaks nothing that delete can't find). */
+typedef int (*rt_cgroup_planned_fn) (void *data, char *const *dirs, size_t len, struct rt_error *err);
+
+int rt_cgroup_create (const char *cgroups_path, const char *id, const oci_resources *res, rt_cgroup_planned_fn planned,
+                      void *data, struct rt_cgroup *cg,
                       struct rt_error *err);
 void rt_cgroup_release (struct rt_cgroup *cg);
 

@@ -144,6 +144,19 @@ default_cgroup_path (const char *root, const char *id)
   return n < 0 ? NULL : path;
 }
 
+/* from now on `delete --force` knows the cgroups to remove */
+static int
+record_cgroups (void *data, char *const *dirs, size_t len, struct rt_error *err)
+{
+  struct creation *c = data;
+  size_t i;
+
+  for (i = 0; i < len; i++)
+    if (oci_strv_append (&c->state.cgroup_dirs, &c->state.cgroup_dirs_len, dirs[i]) < 0)
+      return rt_error_set (err, ENOMEM, "cgroup");
+  return rt_state_write (c->dirfd, &c->state, err);
+}
+
 static int
 make_cgroup (struct creation *c, struct rt_error *err)
 {
@@ -152,8 +165,7 @@ make_cgroup (struct creation *c, struct rt_error *err)
   cleanup_free char *dflt = NULL;
   const char *path = l ? l->cgroups_path : NULL;
   struct rt_device_rules rules;
-  size_t i;
-  int r;
+    int r;
 
   if (c->ctx->cgroup_manager == RT_CGROUP_DISABLED)
     return 0;
@@ -169,14 +181,9 @@ make_cgroup (struct creation *c, struct rt_error *err)
     return -1;
   res.devices = rules.rules;
   res.devices_len = rules.len;
-  r = rt_cgroup_create (path, c->o->id, &res, &c->cg, err);
+  r = rt_cgroup_create (path, c->o->id, &res, record_cgroups, c, &c->cg, err);
   rt_device_rules_free (&rules);
-  if (r < 0)
-    return -1;
-  for (i = 0; i < c->cg.len; i++)
-    oci_strv_append (&c->state.cgroup_dirs, &c->state.cgroup_dirs_len, c->cg.dirs[i]);
-  /* from now on `delete --force` knows the cgroups to remove */
-  return rt_state_write (c->dirfd, &c->state, err);
+  return r;
 }
 
 static int

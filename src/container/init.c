@@ -82,7 +82,7 @@ setup_container (struct rt_init_args *a, char **state, char **exe, struct rt_err
     return -1;
   if (cfg->process && rt_cwd_create (cfg->process, err) < 0)
     return -1;
-  if (mount_ns && rt_rootfs_finish (cfg, err) < 0)
+  if (rt_rootfs_finish (cfg, mount_ns, err) < 0)
     return -1;
   if (rt_namespaces_new (&a->ns, "network") && rt_netlink_link_up ("lo", err) < 0)
     return -1;

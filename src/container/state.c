@@ -218,7 +218,13 @@ rt_state_read (int dirfd, struct rt_state *s, struct rt_error *err)
 
   memset (s, 0, sizeof *s);
   if (rt_read_file_at (dirfd, RT_STATE_FILE, &data, NULL, err) < 0)
-    return -1;
+    {
+      /* a create killed before its first state write: no container yet */
+      if (err && err->errnum == ENOENT)
+        return rt_error_set (err, ENOENT, "container does not exist (its creation was interrupted: "
+                                          "`rt delete --force` removes what is left)");
+      return -1;
+    }
   root = yajl_tree_parse (data, errbuf, sizeof errbuf);
   if (root == NULL)
     return rt_error_set (err, 0, "corrupt state file: %s", errbuf);

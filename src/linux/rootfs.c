@@ -236,7 +236,7 @@ readonly_path (const char *path, size_t index, struct rt_error *err)
 }
 
 int
-rt_rootfs_finish (const oci_config *cfg, struct rt_error *err)
+rt_rootfs_finish (const oci_config *cfg, bool own_mount_ns, struct rt_error *err)
 {
   const oci_linux *l = cfg->linux;
   cleanup_close int empty_dir = -1;
@@ -248,6 +248,11 @@ rt_rootfs_finish (const oci_config *cfg, struct rt_error *err)
   for (i = 0; l && i < l->readonly_paths_len; i++)
     if (readonly_path (l->readonly_paths[i], i, err) < 0)
       return -1;
+  /* without a mount namespace "/" is a directory of the host's: changing
+   * its mount would change the host's */
+  if (!own_mount_ns && ((l && l->rootfs_propagation) || (cfg->root && cfg->root->readonly)))
+    return rt_error_set (err, 0, "%s needs a mount namespace",
+                         cfg->root && cfg->root->readonly ? ".root.readonly" : ".linux.rootfsPropagation");
   if (l && l->rootfs_propagation && mount (NULL, "/", NULL, propagation_flags (l->rootfs_propagation, 0), NULL) < 0)
     return rt_error_set (err, errno, ".linux.rootfsPropagation: set `%s` on /", l->rootfs_propagation);
   if (cfg->root && cfg->root->readonly

@@ -17,7 +17,7 @@ int rt_rootfs_prepare (const oci_config *cfg, const char *rootfs, bool own_mount
                        struct rt_error *err);
 /* After the createContainer hooks. */
 int rt_rootfs_pivot (const char *rootfs, bool no_pivot, struct rt_error *err);
-int rt_rootfs_finish (const oci_config *cfg, struct rt_error *err);
+int rt_rootfs_finish (const oci_config *cfg, bool own_mount_ns, struct rt_error *err);
 
 /* linux.devices and the default devices, created inside the rootfs. */
 int rt_devices_create (int rootfd, const oci_config *cfg, bool bind_from_host, struct rt_error *err);

@@ -6,7 +6,8 @@
 # `start` (rt reopens exec.fifo through /proc/self/fd).
 test_no_mount_namespace_waits_for_start() {
 	local mnt
-	cfg '.linux.namespaces |= map(select(.type != "mount"))'
+	# a read-only root needs a mount namespace of its own
+	cfg '.linux.namespaces |= map(select(.type != "mount")) | .root.readonly = false'
 	set_args /rt-helper pid
 	ctr_create c1 || fail "create without a mount namespace failed: $(first_line "$(cat "$T/c1.err")")"
 	assert_eq "$(status_of c1)" created "status after create"
