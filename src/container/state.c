@@ -306,6 +306,18 @@ rt_state_process_alive (const struct rt_state *s)
   return now != 0 && now == s->start_time;
 }
 
+/* Does pid still run this binary (the container's init before its exec)? */
+static bool
+still_rt (pid_t pid)
+{
+  cleanup_free char *path = NULL;
+  struct stat mine, theirs;
+
+  if (asprintf (&path, "/proc/%d/exe", pid) < 0 || stat ("/proc/self/exe", &mine) < 0 || stat (path, &theirs) < 0)
+    return true;
+  return mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino;
+}
+
 const char *
 rt_state_status (int dirfd, const struct rt_state *s)
 {
@@ -313,7 +325,9 @@ rt_state_status (int dirfd, const struct rt_state *s)
     return "creating";
   if (!rt_state_process_alive (s))
     return "stopped";
-  if (faccessat (dirfd, RT_FIFO_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+  /* a `start` killed between releasing the process and removing the fifo
+   * leaves the fifo behind: the process has left rt's binary by then */
+  if (faccessat (dirfd, RT_FIFO_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0 && still_rt (s->pid))
     return "created";
   if (rt_cgroup_is_frozen ((const char *const *) s->cgroup_dirs, s->cgroup_dirs_len))
     return "paused";
