@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -253,6 +254,10 @@ spawn (struct creation *c, struct rt_error *err)
   flags &= ~(unsigned long) CLONE_NEWCGROUP;
   if (rt_ns_for_children (c->cfg, &c->ns, &flags, &saved, err) < 0)
     return -1;
+  /* CVE-2019-5736: until its execve the child runs rt's binary inside the
+   * container; non-dumpable, its /proc/PID/exe is closed to the container */
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    return rt_error_set (err, errno, "prctl PR_SET_DUMPABLE");
   fflush (NULL);
   c->pid = clone_child (flags, c->cg.clone_fd, &into_cgroup);
   if (c->pid == 0)

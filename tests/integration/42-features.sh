@@ -125,8 +125,9 @@ test_features_host_and_extensions() {
 	assert_json "$OUT" '(.mountOptions | index("idmap") != null) == .linux.mountExtensions.idmap.enabled' \
 		"idmap option iff the idmap extension"
 	assert_json "$OUT" '.annotations["io.github.rt.version"] | test("^[0-9]+\\.[0-9]+\\.[0-9]+")' "rt version"
-	assert_json "$OUT" '.linux.seccomp.actions | index("SCMP_ACT_NOTIFY") == null' \
-		"no notify action while listenerPath is not supported"
+	assert_json "$OUT" '.linux.seccomp.actions | index("SCMP_ACT_NOTIFY") != null' \
+		"the notify action (listenerPath is supported)"
+	assert_json "$OUT" '.linux.mountExtensions.idmap.enabled == true' "idmapped mounts"
 }
 
 test_features_usage() {
