@@ -28,6 +28,7 @@
 #include "linux/caps.h"
 #include "linux/idmap.h"
 #include "linux/mounts.h"
+#include "linux/namespaces.h"
 #include "linux/netdev.h"
 #include "linux/rdt.h"
 #include "linux/process.h"
@@ -213,29 +214,6 @@ prepare_channels (struct creation *c, struct rt_error *err)
   return 0;
 }
 
-static pid_t
-clone_child (unsigned long flags, int cgroup_fd, bool *into_cgroup)
-{
-  struct clone_args ca = { .flags = flags, .exit_signal = SIGCHLD };
-  long pid;
-
-  if (cgroup_fd >= 0)
-    {
-      ca.flags |= CLONE_INTO_CGROUP;
-      ca.cgroup = (unsigned) cgroup_fd;
-      pid = syscall (SYS_clone3, &ca, sizeof ca);
-      if (pid >= 0)
-        {
-          *into_cgroup = true;
-          return (pid_t) pid;
-        }
-      ca.flags &= ~(unsigned long) CLONE_INTO_CGROUP;
-    }
-  *into_cgroup = false;
-  pid = syscall (SYS_clone3, &ca, sizeof ca);
-  return (pid_t) pid;
-}
-
 static int
 spawn (struct creation *c, struct rt_error *err)
 {
@@ -259,7 +237,7 @@ spawn (struct creation *c, struct rt_error *err)
   if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     return rt_error_set (err, errno, "prctl PR_SET_DUMPABLE");
   fflush (NULL);
-  c->pid = clone_child (flags, c->cg.clone_fd, &into_cgroup);
+  c->pid = rt_clone_child (flags, c->cg.clone_fd, NULL, &into_cgroup);
   if (c->pid == 0)
     {
       close (c->sync[0]);

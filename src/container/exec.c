@@ -568,29 +568,6 @@ exec_child (struct execution *e)
 
 /* ---- the parent ---- */
 
-static pid_t
-clone_child (int cgroup_fd, int *pidfd, bool *into_cgroup)
-{
-  struct clone_args ca = { .flags = CLONE_PIDFD, .pidfd = (uintptr_t) pidfd, .exit_signal = SIGCHLD };
-  long pid;
-
-  *into_cgroup = false;
-  if (cgroup_fd >= 0)
-    {
-      ca.flags |= CLONE_INTO_CGROUP;
-      ca.cgroup = (unsigned) cgroup_fd;
-      pid = syscall (SYS_clone3, &ca, sizeof ca);
-      if (pid >= 0)
-        {
-          *into_cgroup = true;
-          return (pid_t) pid;
-        }
-      /* rt_cgroup_enter places it afterwards */
-      ca.flags &= ~(unsigned long) CLONE_INTO_CGROUP;
-    }
-  return (pid_t) syscall (SYS_clone3, &ca, sizeof ca);
-}
-
 static int
 spawn (struct execution *e, struct rt_error *err)
 {
@@ -618,7 +595,7 @@ spawn (struct execution *e, struct rt_error *err)
       return -1;
     }
   fflush (NULL);
-  e->pid = clone_child (e->cgroup_fd, &e->pidfd, &into_cgroup);
+  e->pid = rt_clone_child (0, e->cgroup_fd, &e->pidfd, &into_cgroup);
   if (e->pid == 0)
     exec_child (e);
   rt_affinity_pop (&aff);
