@@ -395,6 +395,52 @@ apply_one (const struct rt_cgroup_layout *l, const struct rt_cgroup_hier *h, con
   return rt_cgroup_v2_apply (dir, ctrl, res, rt_cgroup_hier_for (l, "devices") == NULL, err);
 }
 
+static int
+read_pids (const char *dir, pid_t **pids, size_t *n, struct rt_error *err)
+{
+  cleanup_free char *path = NULL, *data = NULL;
+  char *p, *end;
+
+  if (asprintf (&path, "%s/cgroup.procs", dir) < 0)
+    return rt_error_set (err, ENOMEM, "cgroup");
+  if (rt_read_file (path, &data, NULL, err) < 0)
+    return -1;
+  for (p = data; *p; p = end)
+    {
+      long v = strtol (p, &end, 10);
+      pid_t *np;
+      if (end == p)
+        break;
+      np = realloc (*pids, (*n + 1) * sizeof *np);
+      if (np == NULL)
+        return rt_error_set (err, ENOMEM, "cgroup");
+      *pids = np;
+      (*pids)[(*n)++] = (pid_t) v;
+    }
+  return 0;
+}
+
+/* An existing cgroup is reused only when empty: processes in it belong to
+ * someone else, and a failed create or a delete would kill them. */
+static int
+refuse_occupied (char *const *dirs, size_t len, struct rt_error *err)
+{
+  size_t i;
+
+  for (i = 0; i < len; i++)
+    {
+      cleanup_free pid_t *pids = NULL;
+      size_t n = 0;
+      if (access (dirs[i], F_OK) < 0)
+        continue;
+      if (read_pids (dirs[i], &pids, &n, err) < 0)
+        return rt_error_prefix (err, "create cgroup");
+      if (n > 0)
+        return rt_error_set (err, EBUSY, "cgroup `%s` already holds %zu process(es)", dirs[i], n);
+    }
+  return 0;
+}
+
 int
 rt_cgroup_create (const char *cgroups_path, const char *id, const oci_resources *res, rt_cgroup_planned_fn planned,
                   void *data, struct rt_cgroup *cg, struct rt_error *err)
@@ -423,7 +469,7 @@ rt_cgroup_create (const char *cgroups_path, const char *id, const oci_resources 
       cg->dirs[cg->len++] = dir;
     }
   /* recorded before any exists: whoever cleans up later knows them all */
-  if (planned != NULL && planned (data, cg->dirs, cg->len, err) < 0)
+  if (refuse_occupied (cg->dirs, cg->len, err) < 0 || (planned != NULL && planned (data, cg->dirs, cg->len, err) < 0))
     {
       rt_cgroup_release (cg);
       rt_cgroup_layout_free (&l);
@@ -498,31 +544,6 @@ rt_cgroup_enter (char *const *dirs, size_t len, pid_t pid, bool skip_v2, struct 
         continue;
       if (rt_cgroup_writef (dirs[i], "cgroup.procs", err, "%d", pid) < 0)
         return rt_error_prefix (err, "join cgroup");
-    }
-  return 0;
-}
-
-static int
-read_pids (const char *dir, pid_t **pids, size_t *n, struct rt_error *err)
-{
-  cleanup_free char *path = NULL, *data = NULL;
-  char *p, *end;
-
-  if (asprintf (&path, "%s/cgroup.procs", dir) < 0)
-    return rt_error_set (err, ENOMEM, "cgroup");
-  if (rt_read_file (path, &data, NULL, err) < 0)
-    return -1;
-  for (p = data; *p; p = end)
-    {
-      long v = strtol (p, &end, 10);
-      pid_t *np;
-      if (end == p)
-        break;
-      np = realloc (*pids, (*n + 1) * sizeof *np);
-      if (np == NULL)
-        return rt_error_set (err, ENOMEM, "cgroup");
-      *pids = np;
-      (*pids)[(*n)++] = (pid_t) v;
     }
   return 0;
 }

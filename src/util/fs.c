@@ -103,27 +103,57 @@ write_all (int fd, const char *data, size_t len)
   return 0;
 }
 
+/* The data is written to an unnamed file (O_TMPFILE) that only gets a name
+ * once complete, so a writer killed mid-way leaves nothing behind; where
+ * the filesystem has no O_TMPFILE a named temporary stands in. */
+static int
+open_unnamed (int dirfd, const char *tmp, mode_t mode, bool *named)
+{
+  int fd = openat (dirfd, ".", O_WRONLY | O_TMPFILE | O_CLOEXEC, mode);
+
+  *named = fd < 0;
+  if (fd < 0)
+    fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  return fd;
+}
+
+/* a stale temporary of a dead writer with our pid must not stop us */
+static int
+link_unnamed (int fd, int dirfd, const char *tmp)
+{
+  if (linkat (fd, "", dirfd, tmp, AT_EMPTY_PATH) == 0)
+    return 0;
+  if (errno != EEXIST || unlinkat (dirfd, tmp, 0) < 0)
+    return -1;
+  return linkat (fd, "", dirfd, tmp, AT_EMPTY_PATH);
+}
+
 int
 rt_write_file_atomic_at (int dirfd, const char *name, const char *data, size_t len, mode_t mode,
                          struct rt_error *err)
 {
   cleanup_free char *tmp = NULL;
   cleanup_close int fd = -1;
+  bool named;
+  int e;
 
   if (asprintf (&tmp, ".%s.tmp.%d", name, getpid ()) < 0)
     return rt_error_set (err, ENOMEM, "write `%s`", name);
-  fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  fd = open_unnamed (dirfd, tmp, mode, &named);
   if (fd < 0)
     return rt_error_set (err, errno, "create `%s`", tmp);
   if (write_all (fd, data, len) < 0)
     {
-      int e = errno;
-      unlinkat (dirfd, tmp, 0);
+      e = errno;
+      if (named)
+        unlinkat (dirfd, tmp, 0);
       return rt_error_set (err, e, "write `%s`", tmp);
     }
+  if (!named && link_unnamed (fd, dirfd, tmp) < 0)
+    return rt_error_set (err, errno, "link `%s`", tmp);
   if (renameat (dirfd, tmp, dirfd, name) < 0)
     {
-      int e = errno;
+      e = errno;
       unlinkat (dirfd, tmp, 0);
       return rt_error_set (err, e, "rename `%s` to `%s`", tmp, name);
     }

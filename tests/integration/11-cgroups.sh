@@ -112,6 +112,27 @@ test_cgroups_path_absolute() {
 	true
 }
 
+# A cgroup that already holds processes is someone else's: a second
+# container with the same cgroupsPath is refused, and its failed create
+# neither kills nor removes what the first one runs (runc 1.1 allows it).
+rt_only test_cgroups_path_occupied_is_refused
+test_cgroups_path_occupied_is_refused() {
+	local p="/rt-test-$RUNNER_PID/shared" pid
+	cfg '.linux.cgroupsPath = $p' --arg p "$p"
+	set_args /rt-helper sleep 600
+	ctr_create c1 || fail "first create failed"
+	ctr_create c2
+	assert_failure "second create into an occupied cgroup"
+	assert_contains "$(cat "$T/c2.err")" "already holds" "the error says the cgroup is in use"
+	pid=$(rt state c1 | jq -r .pid)
+	kill -0 "$pid" || fail "the first container's process was killed"
+	[ -n "$(container_cgroup_dirs c1)" ] || fail "the first container's cgroup is gone"
+	rt state c2 >/dev/null 2>&1 && fail "the refused container left state"
+	rt delete --force c1
+	while IFS= read -r d; do rmdir "$d/${p#/rt-test-$RUNNER_PID/}" 2>/dev/null; done <<<"$RT_TEST_CGROUPS"
+	true
+}
+
 test_memory_limit() {
 	local d
 	cfg '.linux.resources.memory = {"limit": 67108864}'

@@ -302,6 +302,24 @@ test_fault_delete() {
 
 # A state.json write killed before its rename leaves the old state.json
 # whole (readers never see half a file) and delete cleans the temporary.
+# A writer killed before its new state.json has a name leaves no temporary
+# behind (it lives as an unnamed O_TMPFILE until complete).
+test_fault_state_write_leaves_no_temporary() {
+	local id="fn-$U" n
+	need_strace
+	dry_run
+	set_args /rt-helper sleep 600
+	n=$(ordinal "$T/dry.create" P linkat 'state\.json\.tmp' 3)
+	[ -n "$n" ] || fail "the dry run names no state.json through linkat (no O_TMPFILE?)"
+	ctr_track "$id"
+	traced_kill "$T/w" linkat "$n" "$RT" --root "$ROOT" create --bundle "$BUNDLE" "$id"
+	ls -A "$ROOT/$id" >&2
+	assert_eq "$(find "$ROOT" -name '*.tmp*' | wc -l)" 0 "no temporary file after a kill before the rename"
+	recover "killed before state.json was named" "$id"
+	stop_tracer
+	report_bad 1
+}
+
 test_fault_state_write_keeps_old_state() {
 	local id="fw-$U" n
 	need_strace
