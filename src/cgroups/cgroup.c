@@ -534,16 +534,69 @@ rt_cgroup_apply (char *const *dirs, size_t len, const oci_resources *res, struct
 }
 
 int
-rt_cgroup_enter (char *const *dirs, size_t len, pid_t pid, bool skip_v2, struct rt_error *err)
+rt_cgroup_enter_v2 (char *const *dirs, size_t len, pid_t pid, struct rt_error *err)
 {
   size_t i;
 
   for (i = 0; i < len; i++)
+    if (rt_cgroup_dir_is_v2 (dirs[i]) && rt_cgroup_writef (dirs[i], "cgroup.procs", err, "%d", pid) < 0)
+      return rt_error_prefix (err, "join cgroup");
+  return 0;
+}
+
+void
+rt_cgroup_join_release (struct rt_cgroup_join *j)
+{
+  size_t i;
+
+  for (i = 0; i < j->len; i++)
+    if (j->fds[i] >= 0)
+      close (j->fds[i]);
+  free (j->fds);
+  free (j->dirs);
+  j->fds = NULL;
+  j->dirs = NULL;
+  j->len = 0;
+}
+
+int
+rt_cgroup_join_prepare (char *const *dirs, size_t len, struct rt_cgroup_join *j, struct rt_error *err)
+{
+  size_t i;
+
+  j->len = 0;
+  j->fds = calloc (len + 1, sizeof (int));
+  j->dirs = calloc (len + 1, sizeof (char *));
+  if (j->fds == NULL || j->dirs == NULL)
+    return rt_error_set (err, ENOMEM, "cgroup");
+  for (i = 0; i < len; i++)
     {
-      if (skip_v2 && rt_cgroup_dir_is_v2 (dirs[i]))
+      cleanup_free char *path = NULL;
+      int fd;
+      if (rt_cgroup_dir_is_v2 (dirs[i]))
         continue;
-      if (rt_cgroup_writef (dirs[i], "cgroup.procs", err, "%d", pid) < 0)
-        return rt_error_prefix (err, "join cgroup");
+      if (asprintf (&path, "%s/tasks", dirs[i]) < 0)
+        return rt_error_set (err, ENOMEM, "cgroup");
+      fd = open (path, O_WRONLY | O_CLOEXEC);
+      if (fd < 0)
+        return rt_error_set (err, errno, "join cgroup: open `%s`", path);
+      j->dirs[j->len] = dirs[i];
+      j->fds[j->len++] = fd;
+    }
+  return 0;
+}
+
+int
+rt_cgroup_join_self (struct rt_cgroup_join *j, struct rt_error *err)
+{
+  size_t i;
+
+  for (i = 0; i < j->len; i++)
+    {
+      if (write (j->fds[i], "0", 1) != 1)
+        return rt_error_set (err, errno, "join cgroup `%s`", j->dirs[i]);
+      close (j->fds[i]);
+      j->fds[i] = -1;
     }
   return 0;
 }

@@ -53,8 +53,22 @@ int rt_cgroup_create (const char *cgroups_path, const char *id, const oci_resour
                       struct rt_error *err);
 void rt_cgroup_release (struct rt_cgroup *cg);
 
-/* Move pid into each directory (skip_v2: clone3 already placed it there). */
-int rt_cgroup_enter (char *const *dirs, size_t len, pid_t pid, bool skip_v2, struct rt_error *err);
+/* Move pid into each cgroup2 directory (the v1 ones it joins itself, below). */
+int rt_cgroup_enter_v2 (char *const *dirs, size_t len, pid_t pid, struct rt_error *err);
+
+/* The v1 directories' `tasks` files, opened before the clone; the child
+ * then moves itself by writing "0" to each. A thread moving itself skips
+ * the kernel's global threadgroup lock, whose write side waits for an RCU
+ * grace period (tens of ms: the costliest step of a start on v1 hosts). */
+struct rt_cgroup_join
+{
+  int *fds;
+  const char **dirs; /* borrowed from the caller, for errors */
+  size_t len;
+};
+int rt_cgroup_join_prepare (char *const *dirs, size_t len, struct rt_cgroup_join *j, struct rt_error *err);
+int rt_cgroup_join_self (struct rt_cgroup_join *j, struct rt_error *err);
+void rt_cgroup_join_release (struct rt_cgroup_join *j);
 
 /* Kill what is left inside and remove the directories. */
 int rt_cgroup_destroy (char *const *dirs, size_t len, struct rt_error *err);

@@ -8,6 +8,7 @@
 #include "context.h"
 #include "linux/namespaces.h"
 #include "linux/seccomp.h"
+#include "cgroups/cgroup.h"
 #include "ocispec.h"
 #include "util/error.h"
 
@@ -46,6 +47,7 @@ struct rt_init_args
   size_t cgroup_dirs_len;
   bool new_cgroupns; /* unshared by the child once it sits in its cgroups */
   const struct rt_seccomp *seccomp;
+  struct rt_cgroup_join *join; /* the v1 cgroups the child moves itself into */
   int parent_fds[2]; /* the parent's state dir (it holds the lock) and cgroup fds */
 };
 

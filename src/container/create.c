@@ -50,6 +50,7 @@ struct creation
   int dirfd;
   bool dir_made;
   struct rt_cgroup cg;
+  struct rt_cgroup_join join;
   struct rt_namespaces ns;
   struct rt_seccomp seccomp;
   struct rt_state state;
@@ -220,7 +221,7 @@ spawn (struct creation *c, struct rt_error *err)
   struct rt_init_args a = {
     .ctx = c->ctx, .opts = c->o, .cfg = c->cfg, .rootfs = c->rootfs, .bundle = c->bundle, .ns = c->ns,
     .sync_fd = c->sync[1], .fifo_fd = c->fifo_fd, .console_fd = c->console_fd, .cgroup_dirs = c->cg.dirs,
-    .cgroup_dirs_len = c->cg.len, .seccomp = &c->seccomp, .parent_fds = { c->dirfd, c->cg.clone_fd },
+    .cgroup_dirs_len = c->cg.len, .seccomp = &c->seccomp, .join = &c->join, .parent_fds = { c->dirfd, c->cg.clone_fd },
   };
   unsigned long flags = c->ns.clone_flags;
   struct rt_ns_restore saved;
@@ -230,7 +231,8 @@ spawn (struct creation *c, struct rt_error *err)
    * in the v1 hierarchies: the child unshares it once inside its cgroups */
   a.new_cgroupns = (flags & CLONE_NEWCGROUP) != 0;
   flags &= ~(unsigned long) CLONE_NEWCGROUP;
-  if (rt_ns_for_children (c->cfg, &c->ns, &flags, &saved, err) < 0)
+  if (rt_cgroup_join_prepare (c->cg.dirs, c->cg.len, &c->join, err) < 0
+      || rt_ns_for_children (c->cfg, &c->ns, &flags, &saved, err) < 0)
     return -1;
   /* CVE-2019-5736: until its execve the child runs rt's binary inside the
    * container; non-dumpable, its /proc/PID/exe is closed to the container */
@@ -244,6 +246,7 @@ spawn (struct creation *c, struct rt_error *err)
       rt_init_main (&a);
     }
   rt_ns_restore (&saved);
+  rt_cgroup_join_release (&c->join);
   if (c->pid < 0)
     return rt_error_set (err, errno, "clone the container process");
   close (c->sync[1]);
@@ -253,7 +256,7 @@ spawn (struct creation *c, struct rt_error *err)
   c->state.start_time = rt_proc_start_time (c->pid);
   if (rt_state_write (c->dirfd, &c->state, err) < 0)
     return -1;
-  if (c->cg.len > 0 && rt_cgroup_enter (c->cg.dirs, c->cg.len, c->pid, into_cgroup, err) < 0)
+  if (!into_cgroup && rt_cgroup_enter_v2 (c->cg.dirs, c->cg.len, c->pid, err) < 0)
     return -1;
   if (rt_idmap_write (c->pid, c->cfg, &c->ns, err) < 0)
     return -1;
@@ -337,6 +340,7 @@ release (struct creation *c)
     close (c->dirfd);
   rt_namespaces_close (&c->ns);
   rt_cgroup_release (&c->cg);
+  rt_cgroup_join_release (&c->join);
   rt_seccomp_free (&c->seccomp);
   rt_idmapped_mounts_release ();
   rt_state_free (&c->state);

@@ -49,6 +49,7 @@ struct execution
   char **cgroup_dirs;
   size_t cgroup_dirs_len;
   int cgroup_fd; /* the cgroup2 directory for CLONE_INTO_CGROUP, -1 if none */
+  struct rt_cgroup_join join;
   int sync[2];
   int console[2]; /* [0]: rt's end when it relays the terminal; [1]: the child's */
   pid_t pid;
@@ -555,7 +556,7 @@ exec_child (struct execution *e)
     close (e->console[0]);
   if (rt_sync_expect (e->sync[1], RT_SYNC_GO, NULL, &err) < 0)
     _exit (EXIT_FAILURE);
-  if (enter_container (e, &err) < 0 || rt_cwd_apply (e->p, &err) < 0 || rt_exec_lookup (e->p, &exe, &err) < 0
+  if (rt_cgroup_join_self (&e->join, &err) < 0 || enter_container (e, &err) < 0 || rt_cwd_apply (e->p, &err) < 0 || rt_exec_lookup (e->p, &exe, &err) < 0
       || rt_exec_refuse_self (exe, &err) < 0 || rt_persona_apply (e->cfg->linux, &err) < 0
       || rt_process_become (e->p, &e->seccomp, e->o->preserve_fds, &err) < 0)
     rt_sync_fail (e->sync[1], &err);
@@ -582,6 +583,8 @@ spawn (struct execution *e, struct rt_error *err)
    * fds are closed to the container's processes (execve resets it) */
   if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     return rt_error_set (err, errno, "prctl PR_SET_DUMPABLE");
+  if (rt_cgroup_join_prepare (e->cgroup_dirs, e->cgroup_dirs_len, &e->join, err) < 0)
+    return -1;
   /* the pid (and time) namespace applies to children only: join it here */
   if (rt_ns_for_children (&none, &e->ns, &flags, &saved, err) < 0)
     {
@@ -600,13 +603,14 @@ spawn (struct execution *e, struct rt_error *err)
     exec_child (e);
   rt_affinity_pop (&aff);
   rt_ns_restore (&saved);
+  rt_cgroup_join_release (&e->join);
   if (e->pid < 0)
     return rt_error_set (err, errno, "clone the process");
   close (e->sync[1]);
   e->sync[1] = -1;
   if (e->console[1] >= 0)
     close (rt_steal_fd (&e->console[1]));
-  if (e->cgroup_dirs_len > 0 && rt_cgroup_enter (e->cgroup_dirs, e->cgroup_dirs_len, e->pid, into_cgroup, err) < 0)
+  if (!into_cgroup && rt_cgroup_enter_v2 (e->cgroup_dirs, e->cgroup_dirs_len, e->pid, err) < 0)
     return -1;
   if (rt_affinity_set_final (e->pid, e->p, err) < 0)
     return -1;
@@ -676,6 +680,7 @@ release (struct execution *e)
     close (e->cgroup_fd);
   if (e->pidfd >= 0)
     close (e->pidfd);
+  rt_cgroup_join_release (&e->join);
   rt_namespaces_close (&e->ns);
   rt_seccomp_free (&e->seccomp);
   rt_state_free (&e->state);

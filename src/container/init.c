@@ -216,6 +216,8 @@ rt_init_main (struct rt_init_args *a)
       close (a->parent_fds[i]);
   if (rt_sync_expect (a->sync_fd, RT_SYNC_GO, NULL, &err) < 0)
     _exit (EXIT_FAILURE);
+  if (rt_cgroup_join_self (a->join, &err) < 0)
+    rt_sync_fail (a->sync_fd, &err);
   if (setup_container (a, &state, &exe, &err) < 0)
     rt_sync_fail (a->sync_fd, &err);
   /* `create` returns after READY: its exit must not kill us from then on */

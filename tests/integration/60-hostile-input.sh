@@ -248,3 +248,6 @@ test_hostile_config_not_a_file() {
 	hostile_case "f3-$RUNNER_PID" "config.json is /dev/zero" 'config\.json.*(regular file|too (large|big))'
 	report_bad 4
 }
+
+slow test_hostile_corpus_a_to_m test_hostile_corpus_n_to_p test_hostile_corpus_q_to_z test_hostile_corpus_raw \
+	test_hostile_many_mounts test_hostile_config_50mb

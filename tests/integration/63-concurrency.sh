@@ -192,3 +192,5 @@ test_conc_same_id_two_roots() {
 		fail "the first root's container lost its cgroups to a delete in another root"
 	assert_eq "$(status_of "$id")" running "status of the first root's container"
 }
+
+slow test_conc_50_parallel_lifecycles test_conc_list_during_churn test_conc_random_kills_leave_nothing

@@ -88,3 +88,6 @@ test_leaks_100_create_start_delete() { leak_loop lifecycle; }
 test_leaks_100_detach_kill_delete() { leak_loop detach; }
 test_leaks_100_exec() { leak_loop exec; }
 test_leaks_100_failing_create() { leak_loop failing; }
+
+slow test_leaks_100_run test_leaks_100_create_start_delete test_leaks_100_detach_kill_delete test_leaks_100_exec \
+	test_leaks_100_failing_create

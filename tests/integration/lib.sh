@@ -21,6 +21,15 @@ rt_only() {
 	done
 }
 
+# `slow test_a ...`: tests that run hundreds of containers get four times
+# the per-test time limit (a loaded or sanitizer-built run is much slower).
+slow() {
+	local t
+	for t in "$@"; do
+		TEST_TAGS[$t]+=" slow"
+	done
+}
+
 is_runc() { [ "${RT_FLAVOR:-rt}" = runc ]; }
 
 # ---------------------------------------------------------------------------

@@ -277,8 +277,9 @@ run_one() { # run_one INDEX FILE FUNC TAGS
 	mkdir -p "$ROOT"
 	cp -a "$BASE_BUNDLE" "$BUNDLE"
 	CUR_T=$T
-	local start=$SECONDS
-	timeout -k 5 "$TIMEOUT" bash -c '
+	local start=$SECONDS limit=$TIMEOUT
+	[[ " $tags " == *" slow "* ]] && limit=$((TIMEOUT * 4))
+	timeout -k 5 "$limit" bash -c '
 		. "$ITEST_DIR/lib.sh"
 		. "$1"
 		lib_run_test "$2"' run-test "$file" "$fn" </dev/null >"$T/log" 2>&1 &
@@ -292,7 +293,7 @@ run_one() { # run_one INDEX FILE FUNC TAGS
 
 	reason=""
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-		reason="timed out after ${TIMEOUT}s"
+		reason="timed out after ${limit}s"
 	elif [ -s "$T/.reason" ]; then
 		reason=$(head -n1 "$T/.reason")
 	elif [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then

@@ -15,11 +15,21 @@ ln -sf /proc/self/fd/0 /dev/stdin
 ln -sf /proc/self/fd/1 /dev/stdout
 ln -sf /proc/self/fd/2 /dev/stderr
 mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts /dev/pts && [ -e /dev/ptmx ] || ln -sf pts/ptmx /dev/ptmx
+# The tree under test (and the runtime) may live where the guest mounts a
+# fresh tmpfs (a CI checkout in /tmp): keep them visible at their paths.
+KEEP=()
+for p in "$REPO_ROOT" "$(dirname "$RT")" "$(dirname "$RT_HELPER")"; do
+	case $p in /tmp/* | /var/tmp/* | /run/* | /dev/shm/*) ;; *) continue ;; esac
+	mkdir -p "/rt-vm-keep/${#KEEP[@]}" && mount --bind "$p" "/rt-vm-keep/${#KEEP[@]}" && KEEP+=("$p")
+done
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 mount -t mqueue mqueue /dev/mqueue
 mount -t tmpfs -o mode=755 tmpfs /run
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t tmpfs -o mode=1777 tmpfs /var/tmp
+for i in "${!KEEP[@]}"; do
+	mkdir -p "${KEEP[$i]}" && mount --bind "/rt-vm-keep/$i" "${KEEP[$i]}" || warn "cannot keep ${KEEP[$i]}"
+done
 mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup || warn "cannot mount cgroup2"
 for c in $(cat /sys/fs/cgroup/cgroup.controllers); do
 	echo "+$c" >/sys/fs/cgroup/cgroup.subtree_control || warn "cannot enable $c"
