@@ -286,6 +286,22 @@ cgroup_dir (const struct rt_cgroup_hier *h, const char *cgroups_path, const char
   return n < 0 ? NULL : dir;
 }
 
+int
+rt_cgroup_write_hugetlb (const char *dir, const oci_resources *r, const char *suffix, struct rt_error *err)
+{
+  size_t i;
+
+  for (i = 0; i < r->hugepage_limits_len; i++)
+    {
+      cleanup_free char *file = NULL;
+      if (asprintf (&file, "hugetlb.%s.%s", r->hugepage_limits[i]->page_size, suffix) < 0)
+        return rt_error_set (err, ENOMEM, "hugetlb");
+      if (rt_cgroup_writef (dir, file, err, "%llu", (unsigned long long) r->hugepage_limits[i]->limit) < 0)
+        return -1;
+    }
+  return 0;
+}
+
 /* v1 cpuset children start empty: copy cpus and mems down from the parent. */
 static int
 cpuset_inherit (const char *mount, const char *dir, struct rt_error *err)

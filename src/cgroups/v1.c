@@ -183,21 +183,6 @@ apply_blkio (const char *dir, const oci_block_io *b, struct rt_error *err)
 }
 
 static int
-apply_hugetlb (const char *dir, const oci_resources *r, struct rt_error *err)
-{
-  size_t i;
-
-  for (i = 0; i < r->hugepage_limits_len; i++)
-    {
-      cleanup_free char *file = NULL;
-      if (asprintf (&file, "hugetlb.%s.limit_in_bytes", r->hugepage_limits[i]->page_size) < 0)
-        return rt_error_set (err, ENOMEM, "hugetlb");
-      W (file, "%llu", (unsigned long long) r->hugepage_limits[i]->limit);
-    }
-  return 0;
-}
-
-static int
 apply_network (const char *dir, const char *controllers, const oci_network *n, struct rt_error *err)
 {
   size_t i;
@@ -256,7 +241,7 @@ rt_cgroup_v1_apply (const char *dir, const char *controllers, const oci_resource
     }
   if (has (controllers, "blkio") && r->block_io && apply_blkio (dir, r->block_io, err) < 0)
     return -1;
-  if (has (controllers, "hugetlb") && apply_hugetlb (dir, r, err) < 0)
+  if (has (controllers, "hugetlb") && rt_cgroup_write_hugetlb (dir, r, "limit_in_bytes", err) < 0)
     return -1;
   if (r->network && apply_network (dir, controllers, r->network, err) < 0)
     return -1;

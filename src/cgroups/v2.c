@@ -236,21 +236,6 @@ apply_io (const char *dir, const oci_block_io *b, struct rt_error *err)
 }
 
 static int
-apply_hugetlb (const char *dir, const oci_resources *r, struct rt_error *err)
-{
-  size_t i;
-
-  for (i = 0; i < r->hugepage_limits_len; i++)
-    {
-      cleanup_free char *file = NULL;
-      if (asprintf (&file, "hugetlb.%s.max", r->hugepage_limits[i]->page_size) < 0)
-        return rt_error_set (err, ENOMEM, "hugetlb");
-      W (file, "%llu", (unsigned long long) r->hugepage_limits[i]->limit);
-    }
-  return 0;
-}
-
-static int
 apply_unified (const char *dir, const oci_strmap *u, struct rt_error *err)
 {
   size_t i;
@@ -294,7 +279,7 @@ rt_cgroup_v2_apply (const char *dir, const char *controllers, const oci_resource
     }
   if (has (controllers, "io") && r->block_io && apply_io (dir, r->block_io, err) < 0)
     return -1;
-  if (has (controllers, "hugetlb") && apply_hugetlb (dir, r, err) < 0)
+  if (has (controllers, "hugetlb") && rt_cgroup_write_hugetlb (dir, r, "max", err) < 0)
     return -1;
   if (has (controllers, "rdma") && rt_cgroup_rdma_apply (dir, r, err) < 0)
     return -1;

@@ -361,58 +361,11 @@ daemon_alive() { [ -n "${DAEMON_PID[$1]:-}" ] && kill -0 "${DAEMON_PID[$1]}" 2>/
 # the cgroup it came from except to move itself back.
 
 CG_NAME=""
-CG_MNT=()  # hierarchy mount points
-CG_ORIG=() # the cgroup dir we came from, per hierarchy
-CG_MINE=() # our cgroup dir, per hierarchy
+# shellcheck source=../cgroups.sh
+. "$ENG_DIR/../cgroups.sh"
 
 cg_setup() {
-	local name=$1 line f i fstype opts root mnt path cl id ctrls cgpath seen=" " key
-	local -a cglines
-	mapfile -t cglines <"/proc/$BASHPID/cgroup"
-	while IFS= read -r line; do
-		read -r -a f <<<"$line"
-		for ((i = 6; i < ${#f[@]}; i++)); do [ "${f[$i]}" = - ] && break; done
-		fstype=${f[$((i + 1))]}
-		opts=${f[$((i + 3))]}
-		root=${f[3]}
-		mnt=${f[4]//\\040/ }
-		case $fstype in cgroup | cgroup2) ;; *) continue ;; esac
-		[ "$root" = / ] || continue
-		path=""
-		for cl in "${cglines[@]}"; do
-			IFS=: read -r id ctrls cgpath <<<"$cl"
-			if [ "$fstype" = cgroup2 ]; then
-				[ "$id" = 0 ] && [ -z "$ctrls" ] && path=$cgpath
-			elif [ -n "$ctrls" ] && [[ ",$opts," == *",${ctrls%%,*},"* ]]; then
-				path=$cgpath
-			fi
-			[ -n "$path" ] && break
-		done
-		[ -n "$path" ] || continue
-		key="$fstype:$opts"
-		[[ $seen == *" $key "* ]] && continue
-		seen+="$key "
-		CG_MNT+=("$mnt")
-		CG_ORIG+=("${mnt%/}${path%/}")
-		CG_MINE+=("${mnt%/}/$name")
-	done </proc/self/mountinfo
-	[ ${#CG_MNT[@]} -gt 0 ] || return 1
-
-	for ((i = 0; i < ${#CG_MNT[@]}; i++)); do
-		[ -e "${CG_MINE[$i]}" ] && { echo "cgroup ${CG_MINE[$i]} already exists" >&2; return 1; }
-	done
-	for ((i = 0; i < ${#CG_MNT[@]}; i++)); do
-		mkdir "${CG_MINE[$i]}" || return 1
-		if [ -f "${CG_MINE[$i]}/cpuset.cpus" ]; then
-			cat "${CG_MNT[$i]}/cpuset.cpus" >"${CG_MINE[$i]}/cpuset.cpus" || return 1
-			cat "${CG_MNT[$i]}/cpuset.mems" >"${CG_MINE[$i]}/cpuset.mems" || return 1
-		fi
-		echo "$BASHPID" >"${CG_MINE[$i]}/cgroup.procs" || {
-			echo "cannot move into ${CG_MINE[$i]}" >&2
-			return 1
-		}
-	done
-	CG_NAME=$name
+	cg_discover "$1" && cg_enter --exclusive && CG_NAME=$1
 }
 
 # cg_dir CONTROLLER: our cgroup dir in that v1 hierarchy ("unified" for v2).
@@ -426,25 +379,8 @@ cg_dir() {
 
 # remove_cgroup DIR: thaw, kill what is left inside (by pid: all of it was
 # started by this suite), rmdir depth-first.
-remove_cgroup() {
-	local dir=$1 d p i
-	case $dir in */process_api | */process_api/*) return 1 ;; esac
-	[ -d "$dir" ] || return 0
-	for d in $(find "$dir" -type d 2>/dev/null | sort -r); do
-		[ -f "$d/freezer.state" ] && echo THAWED >"$d/freezer.state" 2>/dev/null
-	done
-	for ((i = 0; i < 50; i++)); do
-		for d in $(find "$dir" -type d 2>/dev/null | sort -r); do
-			for p in $(cat "$d/cgroup.procs" 2>/dev/null); do
-				[ "$p" = "$$" ] || [ "$p" = "$BASHPID" ] || kill -KILL "$p" 2>/dev/null
-			done
-			rmdir "$d" 2>/dev/null
-		done
-		[ -d "$dir" ] || return 0
-		sleep 0.1
-	done
-	return 1
-}
+_not_this_shell() { [ "$1" != "$$" ] && [ "$1" != "$BASHPID" ]; }
+remove_cgroup() { cg_remove "$1" _not_this_shell; }
 
 cg_procs_left() { # processes anywhere in our cgroups (in the memory hierarchy)
 	local d
@@ -471,12 +407,6 @@ foreign_procs() {
 	printf '%s' "${out% }"
 }
 
-cg_move_back() {
-	local i
-	for ((i = 0; i < ${#CG_MNT[@]}; i++)); do
-		[ -d "${CG_ORIG[$i]}" ] && echo "$BASHPID" >"${CG_ORIG[$i]}/cgroup.procs" 2>/dev/null
-	done
-}
 
 cg_teardown() {
 	local i

@@ -516,25 +516,7 @@ lib_umount_under() {
 }
 
 # lib_remove_cgroup DIR: thaw, kill its processes (by pid), rmdir depth-first.
-lib_remove_cgroup() {
-	local dir=$1 d p i
-	[ -d "$dir" ] || return 0
-	for d in $(find "$dir" -type d 2>/dev/null | sort -r); do
-		[ -f "$d/freezer.state" ] && echo THAWED >"$d/freezer.state" 2>/dev/null
-		[ -f "$d/cgroup.freeze" ] && echo 0 >"$d/cgroup.freeze" 2>/dev/null
-	done
-	for ((i = 0; i < 50; i++)); do
-		for d in $(find "$dir" -type d 2>/dev/null | sort -r); do
-			for p in $(cat "$d/cgroup.procs" 2>/dev/null); do
-				_owned_pid "$p" && kill -KILL "$p" 2>/dev/null
-			done
-			rmdir "$d" 2>/dev/null
-		done
-		[ -d "$dir" ] || return 0
-		sleep 0.1
-	done
-	return 1
-}
+lib_remove_cgroup() { cg_remove "$1" _owned_pid; }
 
 # ---------------------------------------------------------------------------
 # The runner's own cgroups. A runtime creates default (relative) cgroup paths
@@ -542,57 +524,12 @@ lib_remove_cgroup() {
 # rt-test-PID of its own in every hierarchy (made at the hierarchy's root),
 # and moves back to where it came from at the end.
 
-CG_MNT=()  # hierarchy mount points
-CG_ORIG=() # the cgroup directory the runner came from, per hierarchy
-CG_MINE=() # rt-test-PID, per hierarchy
+# shellcheck source=../cgroups.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../cgroups.sh"
 
 # cg_setup NAME: create NAME in every hierarchy and move this shell into it.
 cg_setup() {
-	local name=$1 line cl f i fstype root mnt opts path seen=" " ctrl id ctrls cgpath
-	local -a cgroup_lines
-	mapfile -t cgroup_lines <"/proc/$BASHPID/cgroup"
-	while IFS= read -r line; do
-		read -r -a f <<<"$line"
-		for ((i = 6; i < ${#f[@]}; i++)); do
-			[ "${f[$i]}" = - ] && break
-		done
-		fstype=${f[$((i + 1))]}
-		opts=${f[$((i + 3))]}
-		root=${f[3]}
-		mnt=${f[4]//\\040/ }
-		case $fstype in cgroup | cgroup2) ;; *) continue ;; esac
-		[ "$root" = / ] || continue
-		path=""
-		for cl in "${cgroup_lines[@]}"; do
-			IFS=: read -r id ctrls cgpath <<<"$cl"
-			if [ "$fstype" = cgroup2 ]; then
-				[ "$id" = 0 ] && [ -z "$ctrls" ] && path=$cgpath
-			elif [ -n "$ctrls" ] && [[ ",$opts," == *",${ctrls%%,*},"* ]]; then
-				path=$cgpath
-			fi
-			[ -n "$path" ] && break
-		done
-		[ -n "$path" ] || continue
-		# one entry per hierarchy, even if it is mounted twice
-		ctrl="$fstype:$opts"
-		[[ $seen == *" $ctrl "* ]] && continue
-		seen+="$ctrl "
-		CG_MNT+=("$mnt")
-		CG_ORIG+=("${mnt%/}${path%/}")
-		CG_MINE+=("${mnt%/}/$name")
-	done </proc/self/mountinfo
-
-	for ((i = 0; i < ${#CG_MNT[@]}; i++)); do
-		mkdir -p "${CG_MINE[$i]}" || return 1
-		if [ -f "${CG_MNT[$i]}/cpuset.cpus" ] && [ -f "${CG_MINE[$i]}/cpuset.cpus" ]; then
-			cat "${CG_MNT[$i]}/cpuset.cpus" >"${CG_MINE[$i]}/cpuset.cpus" || return 1
-			cat "${CG_MNT[$i]}/cpuset.mems" >"${CG_MINE[$i]}/cpuset.mems" || return 1
-		fi
-		echo "$BASHPID" >"${CG_MINE[$i]}/cgroup.procs" || {
-			echo "cannot move into ${CG_MINE[$i]}" >&2
-			return 1
-		}
-	done
+	cg_discover "$1" && cg_enter || return 1
 	RT_TEST_CGROUPS=$(printf '%s\n' "${CG_MINE[@]}")
 	export RT_TEST_CGROUPS
 }
@@ -600,9 +537,7 @@ cg_setup() {
 # cg_teardown: move back to the original cgroups and remove ours.
 cg_teardown() {
 	local i
-	for ((i = 0; i < ${#CG_MNT[@]}; i++)); do
-		[ -d "${CG_ORIG[$i]}" ] && echo "$BASHPID" >"${CG_ORIG[$i]}/cgroup.procs" 2>/dev/null
-	done
+	cg_move_back
 	for ((i = 0; i < ${#CG_MNT[@]}; i++)); do
 		lib_remove_cgroup "${CG_MINE[$i]}" ||
 			echo "warning: cannot remove ${CG_MINE[$i]}" >&2
