@@ -36,6 +36,38 @@ has (const char *controllers, const char *name)
   return false;
 }
 
+/* Enable the controllers AVAIL (space-separated) for the children of DIR.
+ * One write first, which the kernel applies all or nothing: a cgroup that
+ * holds processes (the caller's own, for a relative cgroupsPath) refuses
+ * it with EBUSY and is left exactly as it was; enabling the threaded
+ * controllers alone there would turn it "domain threaded" and break every
+ * sibling. On any other refusal, each controller is tried alone. */
+static void
+enable_for_children (const char *dir, char *avail)
+{
+  cleanup_free char *all = NULL;
+  struct rt_error e = RT_ERROR_INIT;
+  char *tok, *save = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream (&all, &len);
+  bool busy;
+
+  if (f == NULL)
+    return;
+  for (tok = strtok_r (avail, " \n", &save); tok; tok = strtok_r (NULL, " \n", &save))
+    fprintf (f, "%s+%s", ftell (f) > 0 ? " " : "", tok);
+  if (fclose (f) != 0 || all == NULL || *all == '\0')
+    return;
+  if (rt_cgroup_write (dir, "cgroup.subtree_control", all, &e) == 0)
+    return;
+  busy = e.errnum == EBUSY;
+  rt_error_clear (&e);
+  if (busy)
+    return;
+  for (tok = strtok_r (all, " ", &save); tok; tok = strtok_r (NULL, " ", &save))
+    rt_cgroup_write (dir, "cgroup.subtree_control", tok, NULL);
+}
+
 /* Enable every available controller in the subtree_control of each
  * ancestor of path (below the mount), so that the leaf gets them. */
 int
@@ -50,18 +82,12 @@ rt_cgroup_v2_enable_controllers (const char *mount, const char *path, struct rt_
   while (comp != NULL)
     {
       cleanup_free char *ctrl_path = NULL, *avail = NULL;
-      char *next_comp = strtok_r (NULL, "/", &save), *tok, *tsave = NULL, *next;
+      char *next_comp = strtok_r (NULL, "/", &save), *next;
 
       if (asprintf (&ctrl_path, "%s/cgroup.controllers", cur) < 0)
         return rt_error_set (err, ENOMEM, "cgroup");
       if (rt_read_file (ctrl_path, &avail, NULL, NULL) == 0)
-        for (tok = strtok_r (avail, " \n", &tsave); tok; tok = strtok_r (NULL, " \n", &tsave))
-          {
-            /* best effort: a parent with processes of its own refuses (EBUSY) */
-            cleanup_free char *plus = NULL;
-            if (asprintf (&plus, "+%s", tok) >= 0)
-              rt_cgroup_write (cur, "cgroup.subtree_control", plus, NULL);
-          }
+        enable_for_children (cur, avail);
       if (asprintf (&next, "%s/%s", cur, comp) < 0)
         return rt_error_set (err, ENOMEM, "cgroup");
       free (cur);

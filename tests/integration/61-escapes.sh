@@ -441,6 +441,7 @@ test_escape_cwd_caller_leaked_fd() {
 test_escape_fds_cloexec_strace() {
 	local id="t$U" st="$T/strace" f bad
 	command -v strace >/dev/null 2>&1 || skip "strace is not installed"
+	under_ptrace
 	mkdir -p "$st"
 	local trace=open,openat,openat2,creat,socket,socketpair,accept,accept4,pipe,pipe2,dup,dup2,dup3,fcntl,memfd_create,open_tree,fsopen,fsmount,fspick,epoll_create,epoll_create1,eventfd,eventfd2,signalfd,signalfd4,inotify_init,inotify_init1,timerfd_create,recvmsg,execve,execveat
 	S() { strace -f -qq -s 64 -e trace="$trace" -o "$st/$1" "$RT" --root "$ROOT" "${@:2}"; }

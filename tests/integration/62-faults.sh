@@ -12,7 +12,10 @@
 
 U=${RUNNER_PID:-$$}
 
-need_strace() { command -v strace >/dev/null 2>&1 || skip "strace is not installed"; }
+need_strace() {
+	command -v strace >/dev/null 2>&1 || skip "strace is not installed"
+	under_ptrace
+}
 
 # dry_run: traces of one create ($T/dry.create), start ($T/dry.start) and
 # delete ($T/dry.delete) of a container whose process exits at once.

@@ -290,6 +290,25 @@ test_bad_value_leaves_nothing() {
 	[ ! -d "$CG/c1" ] || fail "cgroup left behind"
 }
 
+# A relative cgroupsPath lands below the caller's cgroup, which holds the
+# caller: controllers cannot be enabled there ("no internal processes"),
+# and trying must not half-enable the threaded ones (cpuset, cpu, pids),
+# which would turn it "domain threaded" and break every cgroup below it.
+test_relative_path_leaves_caller_cgroup_intact() {
+	local caller=$CG/caller
+	mkdir "$caller" || fail "mkdir $caller"
+	echo "$BASHPID" >"$caller/cgroup.procs" || fail "cannot move into $caller"
+	cfg '.linux.cgroupsPath = "x/y" | .linux.resources.pids = {"limit": 10}'
+	rt create --bundle "$BUNDLE" c1 </dev/null >/dev/null 2>"$T/c1.err" && rt delete --force c1
+	echo "$BASHPID" >"$CGROOT/cgroup.procs"
+	assert_eq "$(cat "$caller/cgroup.type")" domain "the caller's cgroup type"
+	assert_eq "$(cat "$caller/cgroup.subtree_control")" "" "the caller's subtree_control"
+	rmdir "$caller/x/y" "$caller/x" 2>/dev/null
+	mkdir "$caller/z" && echo "$BASHPID" >"$caller/z/cgroup.procs" || fail "a new cgroup below the caller refuses processes"
+	echo "$BASHPID" >"$CGROOT/cgroup.procs"
+	rmdir "$caller/z" "$caller"
+}
+
 # ---------------------------------------------------------------------------
 # The runner.
 
