@@ -306,36 +306,37 @@ test_fault_delete() {
 	report_bad "$i"
 }
 
-# A state.json write killed before its rename leaves the old state.json
-# whole (readers never see half a file) and delete cleans the temporary.
-# A writer killed before its new state.json has a name leaves no temporary
-# behind (it lives as an unnamed O_TMPFILE until complete).
-test_fault_state_write_leaves_no_temporary() {
-	local id="fn-$U" n
+# killed_state_write ID SYSCALL ERE NTH: create ID, killed at the NTH call
+# of SYSCALL matching ERE by rt's own process (found in a dry run).
+killed_state_write() {
+	local n
 	need_strace
 	dry_run
 	set_args /rt-helper sleep 600
-	n=$(ordinal "$T/dry.create" P linkat 'state\.json\.tmp' 3)
-	[ -n "$n" ] || fail "the dry run names no state.json through linkat (no O_TMPFILE?)"
-	ctr_track "$id"
-	traced_kill "$T/w" linkat "$n" "$RT" --root "$ROOT" create --bundle "$BUNDLE" "$id"
-	ls -A "$ROOT/$id" >&2
+	n=$(ordinal "$T/dry.create" P "$2" "$3" "$4")
+	[ -n "$n" ] || fail "no $2 matching /$3/ #$4 by rt in the dry run"
+	ctr_track "$1"
+	traced_kill "$T/w" "$2" "$n" "$RT" --root "$ROOT" create --bundle "$BUNDLE" "$1"
+	ls -A "$ROOT/$1" >&2
+}
+
+# A writer killed before its new state.json has a name leaves no temporary
+# behind (it lives as an unnamed O_TMPFILE until complete).
+test_fault_state_write_leaves_no_temporary() {
+	local id="fn-$U"
+	killed_state_write "$id" linkat 'state\.json\.tmp' 3
 	assert_eq "$(find "$ROOT" -name '*.tmp*' | wc -l)" 0 "no temporary file after a kill before the rename"
 	recover "killed before state.json was named" "$id"
 	stop_tracer
 	report_bad 1
 }
 
+# A state.json write killed before its rename leaves the old state.json
+# whole (readers never see half a file) and delete cleans the temporary.
 test_fault_state_write_keeps_old_state() {
-	local id="fw-$U" n
-	need_strace
-	dry_run
-	set_args /rt-helper sleep 600
+	local id="fw-$U"
 	# kill the final write (creating -> created) between write and rename
-	n=$(ordinal "$T/dry.create" P renameat 'state\.json"' 4)
-	ctr_track "$id"
-	traced_kill "$T/w" renameat "$n" "$RT" --root "$ROOT" create --bundle "$BUNDLE" "$id"
-	ls -A "$ROOT/$id" >&2
+	killed_state_write "$id" renameat 'state\.json"' 4
 	run_rt state "$id"
 	assert_success "state after a killed state write"
 	assert_json "$OUT" '.status == "creating"' "the old state.json (creating) is still whole"
