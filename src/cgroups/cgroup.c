@@ -192,6 +192,18 @@ read_caller (struct rt_cgroup_layout *l, struct rt_error *err)
 }
 
 int
+rt_cgroup_layout_read_mounts (struct rt_cgroup_layout *l, struct rt_error *err)
+{
+  memset (l, 0, sizeof *l);
+  if (read_mounts (l, err) < 0)
+    {
+      rt_cgroup_layout_free (l);
+      return -1;
+    }
+  return 0;
+}
+
+int
 rt_cgroup_layout_read (struct rt_cgroup_layout *l, struct rt_error *err)
 {
   memset (l, 0, sizeof *l);

@@ -29,6 +29,9 @@ struct rt_cgroup_layout
 };
 
 int rt_cgroup_layout_read (struct rt_cgroup_layout *l, struct rt_error *err);
+/* The hierarchies alone (callers NULL): no /proc/self/cgroup, whose read
+ * takes the kernel's cgroup_mutex, which teardowns of other cgroups hold. */
+int rt_cgroup_layout_read_mounts (struct rt_cgroup_layout *l, struct rt_error *err);
 void rt_cgroup_layout_free (struct rt_cgroup_layout *l);
 
 /* The hierarchy that serves a controller ("memory", "pids", "hugetlb"...):

@@ -245,18 +245,17 @@ reopen (const struct rt_mount_ctx *c, const oci_mount *m, int flags, struct rt_e
 
 static int
 mount_cgroup_v1 (const struct rt_mount_ctx *c, const oci_mount *m, const struct rt_mount_opts *o, int target,
-                 struct rt_error *err)
+                 const struct rt_cgroup_layout *layout, struct rt_error *err)
 {
-  struct rt_cgroup_layout l;
+  const struct rt_cgroup_layout l = *layout;
   size_t i;
-  int ret = -1;
 
   cleanup_close int top = -1;
 
   if (rt_mount_fd ("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
     return rt_error_set (err, errno, "mount tmpfs on `%s`", m->destination);
   top = reopen (c, m, O_PATH | O_DIRECTORY, err);
-  if (top < 0 || rt_cgroup_layout_read (&l, err) < 0)
+  if (top < 0)
     return -1;
   target = top;
   for (i = 0; i < l.len; i++)
@@ -266,16 +265,10 @@ mount_cgroup_v1 (const struct rt_mount_ctx *c, const oci_mount *m, const struct 
       int r;
 
       if (mkdirat (target, name, 0755) < 0 && errno != EEXIST)
-        {
-          rt_error_set (err, errno, "mkdir `%s/%s`", m->destination, name);
-          goto out;
-        }
+        return rt_error_set (err, errno, "mkdir `%s/%s`", m->destination, name);
       sub = openat (target, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       if (sub < 0)
-        {
-          rt_error_set (err, errno, "open `%s/%s`", m->destination, name);
-          goto out;
-        }
+        return rt_error_set (err, errno, "open `%s/%s`", m->destination, name);
       if (c->new_cgroupns)
         r = rt_mount_fd (l.h[i].v2 ? "cgroup2" : "cgroup", sub, l.h[i].v2 ? "cgroup2" : "cgroup",
                          o->flags & ~MS_REC, l.h[i].v2 ? NULL : l.h[i].controllers);
@@ -297,21 +290,12 @@ mount_cgroup_v1 (const struct rt_mount_ctx *c, const oci_mount *m, const struct 
             }
         }
       if (r < 0)
-        {
-          rt_error_set (err, errno, "mount cgroup `%s` on `%s/%s`", l.h[i].controllers, m->destination, name);
-          goto out;
-        }
+        return rt_error_set (err, errno, "mount cgroup `%s` on `%s/%s`", l.h[i].controllers, m->destination, name);
     }
   if ((o->flags & MS_RDONLY)
       && rt_mount_fd (NULL, top, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
-    {
-      rt_error_set (err, errno, "remount `%s` read-only", m->destination);
-      goto out;
-    }
-  ret = 0;
-out:
-  rt_cgroup_layout_free (&l);
-  return ret;
+    return rt_error_set (err, errno, "remount `%s` read-only", m->destination);
+  return 0;
 }
 
 static int
@@ -319,14 +303,17 @@ mount_cgroup (const struct rt_mount_ctx *c, const oci_mount *m, const struct rt_
               struct rt_error *err)
 {
   struct rt_cgroup_layout l;
-  bool pure_v2;
+  int ret;
 
-  if (rt_cgroup_layout_read (&l, err) < 0)
+  if (rt_cgroup_layout_read_mounts (&l, err) < 0)
     return -1;
-  pure_v2 = l.has_v2 && !l.has_v1;
+  if (l.has_v1 || !l.has_v2)
+    {
+      ret = mount_cgroup_v1 (c, m, o, target, &l, err);
+      rt_cgroup_layout_free (&l);
+      return ret;
+    }
   rt_cgroup_layout_free (&l);
-  if (!pure_v2)
-    return mount_cgroup_v1 (c, m, o, target, err);
   if (rt_mount_fd ("cgroup2", target, "cgroup2", o->flags & ~MS_REC, o->data) == 0)
     return 0;
   /* without a cgroup (or a network) namespace the kernel refuses a new
