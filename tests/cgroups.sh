@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/cgroups.sh: a test runner's cgroups of its own, sourced by the
 # integration and engine suites.
 #

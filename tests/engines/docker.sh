@@ -71,8 +71,13 @@ unset DOCKER_HOST DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
 
 DK=("$DOCKER_CLI" -H "unix://$DSOCK")
 RUNOPTS=(--runtime rt --network none)
-dk() { run "${DK[@]}" "$@"; }
-dk_run() { run "${DK[@]}" run "${RUNOPTS[@]}" "$@"; }
+ENG=docker
+CLI=("${DK[@]}")
+RUN_OPTS=("${RUNOPTS[@]}")
+# shellcheck source=docker-cli.sh
+. "$ENG_SUITE_DIR/docker-cli.sh"
+dk() { e "$@"; }
+dk_run() { e_run "$@"; }
 # rm_after NAME: remove container NAME when the check ends.
 rm_after() { defer "${DK[@]}" rm -f "$1"; }
 
@@ -88,10 +93,6 @@ docker_cleanup() {
 }
 on_cleanup docker_cleanup
 
-state_of() { timeout 30 "${DK[@]}" inspect --type container -f "{{$2}}" "$1" 2>/dev/null; }
-pid_of() { state_of "$1" .State.Pid; }
-status_is() { [ "$(state_of "$1" .State.Status)" = "$2" ]; }
-logs_have() { timeout 30 "${DK[@]}" logs "$1" 2>&1 | grep -q -- "$2"; }
 
 # ---------------------------------------------------------------------------
 
@@ -136,29 +137,11 @@ chk_true() {
 	want_ok "docker run --rm true"
 }
 
-chk_exit3() {
-	dk_run --rm "$IMG" sh -c 'exit 3'
-	want_rc 3 "exit code"
-}
-
-chk_stdin() {
-	printf 'line one\nline two\n' >"$W/in.txt"
-	run -i "$W/in.txt" "${DK[@]}" run "${RUNOPTS[@]}" --rm -i "$IMG" sh -c 'cat; echo done'
-	want_ok || return
-	want_eq "$OUT" $'line one\nline two\ndone' "output"
-}
-
 chk_tty() {
 	dk_run --rm -t "$IMG" sh -c 'test -t 1 && echo is-tty; tty'
 	want_ok || return
 	want_match "$OUT" "is-tty" "output" || return
 	want_match "$OUT" "/dev/pts/[0-9]+" "tty name"
-}
-
-chk_it() {
-	run_tty "${DK[@]}" run "${RUNOPTS[@]}" --rm -it "$IMG" sh -c 'test -t 0 && test -t 1 && echo both-tty'
-	want_ok || return
-	want_match "$OUT" "both-tty$" "output"
 }
 
 chk_detached() {
@@ -176,47 +159,10 @@ chk_detached() {
 	want_eq "$(jq -r .status <<<"$OUT")" running "runtime status" || return
 }
 
-chk_exec() {
-	dk exec c1 sh -c 'echo exec-ok; cat /proc/1/cmdline | tr "\0" " "'
-	want_ok "docker exec" || return
-	want_eq "$OUT" "exec-ok"$'\n'"sleep 600 " "output"
-}
-
-chk_exec_rc() {
-	dk exec c1 sh -c 'exit 5'
-	want_rc 5 "exec exit code"
-}
-
-chk_exec_t() {
-	run_tty "${DK[@]}" exec -it c1 sh -c 'test -t 0 && test -t 1 && echo exec-tty'
-	want_ok || return
-	want_match "$OUT" "exec-tty$" "output"
-}
-
 chk_top() {
 	dk top c1
 	want_ok "docker top" || return
 	want_match "$OUT" "sleep 600" "docker top"
-}
-
-chk_pause() {
-	dk pause c1
-	want_ok "docker pause" || return
-	want_eq "$(state_of c1 .State.Status)" paused "status" || return
-	local f
-	f=$(host_cgroup "$(pid_of c1)" freezer)/freezer.state
-	want_eq "$(cat "$f" 2>/dev/null)" FROZEN "$f"
-}
-
-chk_unpause() {
-	dk unpause c1
-	want_ok "docker unpause" || return
-	want_eq "$(state_of c1 .State.Status)" running "status" || return
-	local f
-	f=$(host_cgroup "$(pid_of c1)" freezer)/freezer.state
-	want_eq "$(cat "$f" 2>/dev/null)" THAWED "$f" || return
-	dk exec c1 true
-	want_ok "exec after unpause"
 }
 
 chk_update() {
@@ -292,22 +238,6 @@ chk_kill_signal() {
 	logs_have c5 got-usr1 || fail "no got-usr1 in the logs"
 }
 
-chk_restart() {
-	rm_after c6
-	dk_run -d --name c6 "$IMG" sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done'
-	want_ok || return
-	wait_for 10 status_is c6 running || fail "c6 not running" || return
-	local pid1 pid2
-	pid1=$(pid_of c6)
-	dk restart -t 5 c6
-	want_ok "docker restart" || return
-	wait_for 10 status_is c6 running || fail "c6 not running after restart: $(state_of c6 .State.Status)" || return
-	pid2=$(pid_of c6)
-	[ -n "$pid2" ] && [ "$pid2" != 0 ] && [ "$pid2" != "$pid1" ] || fail "pid after restart: '$pid2' (before: $pid1)" || return
-	dk exec c6 echo alive
-	want_eq "$OUT" alive "exec after restart"
-}
-
 restarts_done() { [ "$(state_of c7 '.RestartCount')" = 2 ] && [ "$(state_of c7 .State.Status)" = exited ]; }
 chk_restart_policy() {
 	rm_after c7
@@ -321,24 +251,12 @@ chk_restart_policy() {
 	want_eq "$n" 3 "runs (1 + 2 restarts)"
 }
 
-chk_memory() {
-	dk_run --rm --memory 16m "$IMG" cat /sys/fs/cgroup/memory/memory.limit_in_bytes
-	want_ok || return
-	want_eq "$OUT" 16777216 "memory.limit_in_bytes inside"
-}
-
 chk_oom() {
 	rm_after c8
 	# dd allocates a 64 MiB buffer and fills it from /dev/zero.
 	dk_run --name c8 --memory 16m "$IMG" dd if=/dev/zero of=/dev/null bs=64M count=1
 	want_rc 137 "exit code of the 64 MiB allocation in 16m" || return
 	want_eq "$(state_of c8 .State.OOMKilled)" true "OOMKilled"
-}
-
-chk_pids_limit() {
-	dk_run --rm --pids-limit 10 "$IMG" cat /sys/fs/cgroup/pids/pids.max
-	want_ok || return
-	want_eq "$OUT" 10 "pids.max inside"
 }
 
 chk_pids_enforced() {

@@ -97,9 +97,14 @@ VARTMP_BEFORE=$(compgen -G '/var/tmp/podman*')
 on_cleanup podman_cleanup
 
 PM=(podman --runtime "$RT")
-pm() { run "${PM[@]}" "$@"; }
+ENG=podman
+CLI=("${PM[@]}")
+RUN_OPTS=(--cgroup-parent="$CGP")
+# shellcheck source=docker-cli.sh
+. "$ENG_SUITE_DIR/docker-cli.sh"
+pm() { e "$@"; }
 # pm_run ARGS...: podman run in our cgroup parent.
-pm_run() { run "${PM[@]}" run --cgroup-parent="$CGP" "$@"; }
+pm_run() { e_run "$@"; }
 # rm_after NAME: remove container NAME when the check ends.
 rm_after() { defer "${PM[@]}" rm -f -t 0 --ignore "$1"; }
 
@@ -115,10 +120,6 @@ podman_cleanup() {
 	done
 }
 
-state_of() { timeout 30 "${PM[@]}" inspect --type container -f "{{$2}}" "$1" 2>/dev/null; }
-pid_of() { state_of "$1" .State.Pid; }
-status_is() { [ "$(state_of "$1" .State.Status)" = "$2" ]; }
-logs_have() { timeout 30 "${PM[@]}" logs "$1" 2>/dev/null | grep -q -- "$2"; }
 
 # ---------------------------------------------------------------------------
 
@@ -173,29 +174,11 @@ chk_echo() {
 	want_eq "$OUT" hi "output"
 }
 
-chk_exit3() {
-	pm_run --rm "$IMG" sh -c 'exit 3'
-	want_rc 3 "exit code"
-}
-
-chk_stdin() {
-	printf 'line one\nline two\n' >"$W/in.txt"
-	run -i "$W/in.txt" "${PM[@]}" run --cgroup-parent="$CGP" --rm -i "$IMG" sh -c 'cat; echo done'
-	want_ok || return
-	want_eq "$OUT" $'line one\nline two\ndone' "output"
-}
-
 chk_tty() {
 	pm_run --rm -t "$IMG" sh -c 'test -t 0 && test -t 1 && echo is-tty; tty'
 	want_ok || return
 	want_match "$OUT" "is-tty" "output" || return
 	want_match "$OUT" "/dev/pts/[0-9]+" "tty name" || return
-}
-
-chk_it() {
-	run_tty -s 2 "${PM[@]}" run --cgroup-parent="$CGP" --rm -it "$IMG" sh -c 'test -t 0 && test -t 1 && echo both-tty'
-	want_ok || return
-	want_match "$OUT" "both-tty$" "output"
 }
 
 C1=""
@@ -214,48 +197,11 @@ chk_detached() {
 	want_match "$cg" "^/sys/fs/cgroup/memory$CGP/" "container's memory cgroup" || return
 }
 
-chk_exec() {
-	pm exec c1 sh -c 'echo exec-ok; cat /proc/1/cmdline | tr "\0" " "'
-	want_ok "podman exec" || return
-	want_eq "$OUT" "exec-ok"$'\n'"sleep 600 " "output"
-}
-
-chk_exec_rc() {
-	pm exec c1 sh -c 'exit 5'
-	want_rc 5 "exec exit code"
-}
-
 chk_exec_i() {
 	printf 'to exec\n' >"$W/in2.txt"
 	run -i "$W/in2.txt" "${PM[@]}" exec -i c1 sh -c 'read l; echo "got: $l"'
 	want_ok || return
 	want_eq "$OUT" "got: to exec" "output"
-}
-
-chk_exec_t() {
-	run_tty "${PM[@]}" exec -it c1 sh -c 'test -t 0 && test -t 1 && echo exec-tty'
-	want_ok || return
-	want_match "$OUT" "exec-tty$" "output"
-}
-
-chk_pause() {
-	pm pause c1
-	want_ok "podman pause" || return
-	want_eq "$(state_of c1 .State.Status)" paused "status" || return
-	local f
-	f=$(host_cgroup "$(pid_of c1)" freezer)/freezer.state
-	want_eq "$(cat "$f" 2>/dev/null)" FROZEN "$f" || return
-}
-
-chk_unpause() {
-	pm unpause c1
-	want_ok "podman unpause" || return
-	want_eq "$(state_of c1 .State.Status)" running "status" || return
-	local f
-	f=$(host_cgroup "$(pid_of c1)" freezer)/freezer.state
-	want_eq "$(cat "$f" 2>/dev/null)" THAWED "$f" || return
-	pm exec c1 true
-	want_ok "exec after unpause" || return
 }
 
 chk_update() {
@@ -342,30 +288,6 @@ chk_create_start_wait() {
 	want_ok "podman rm" || return
 }
 
-chk_restart() {
-	rm_after c6
-	pm_run -d --name c6 "$IMG" sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done'
-	want_ok || return
-	wait_for 10 status_is c6 running || fail "c6 not running" || return
-	local pid1 pid2
-	pid1=$(pid_of c6)
-	pm restart -t 5 c6
-	want_ok "podman restart" || return
-	wait_for 10 status_is c6 running || fail "c6 not running after restart: $(state_of c6 .State.Status)" || return
-	pid2=$(pid_of c6)
-	[ -n "$pid2" ] && [ "$pid2" != 0 ] && [ "$pid2" != "$pid1" ] || fail "pid after restart: '$pid2' (before: $pid1)" || return
-	pm exec c6 echo alive
-	want_eq "$OUT" alive "exec after restart" || return
-	pm rm -f -t 0 c6
-	want_ok "podman rm -f" || return
-}
-
-chk_memory() {
-	pm_run --rm --memory 16m "$IMG" cat /sys/fs/cgroup/memory/memory.limit_in_bytes
-	want_ok || return
-	want_eq "$OUT" 16777216 "memory.limit_in_bytes inside"
-}
-
 chk_oom() {
 	# dd allocates a 64 MiB buffer and fills it from /dev/zero.
 	rm -f "$W/oom"
@@ -378,12 +300,6 @@ chk_oom() {
 	[ -e "$W/oom" ] || fail "conmon saw no OOM event (no $W/oom)" || return
 	pm rm c7
 	want_ok "podman rm" || return
-}
-
-chk_pids_limit() {
-	pm_run --rm --pids-limit 10 "$IMG" cat /sys/fs/cgroup/pids/pids.max
-	want_ok || return
-	want_eq "$OUT" 10 "pids.max inside"
 }
 
 chk_pids_enforced() {
