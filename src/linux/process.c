@@ -112,8 +112,8 @@ check_cwd_reachable (const char *cwd, struct rt_error *err)
     }
 }
 
-int
-rt_cwd_apply (const oci_process *p, struct rt_error *err)
+static int
+enter_cwd (const oci_process *p, bool check, struct rt_error *err)
 {
   const char *cwd = p->cwd && *p->cwd ? p->cwd : "/";
 
@@ -121,7 +121,13 @@ rt_cwd_apply (const oci_process *p, struct rt_error *err)
     return rt_error_set (err, 0, ".process.cwd: `%s` is not an absolute path", cwd);
   if (chdir (cwd) < 0)
     return rt_error_set (err, errno, ".process.cwd: chdir `%s`", cwd);
-  return check_cwd_reachable (cwd, err);
+  return check ? check_cwd_reachable (cwd, err) : 0;
+}
+
+int
+rt_cwd_apply (const oci_process *p, struct rt_error *err)
+{
+  return enter_cwd (p, true, err);
 }
 
 int
@@ -404,11 +410,13 @@ rt_process_become (const oci_process *p, const struct rt_seccomp *seccomp, int p
   if (rt_sched_apply (p, err) < 0)
     return -1;
   /* without no_new_privs the filter needs CAP_SYS_ADMIN: load it while we
-   * still have it; with no_new_privs, as late as possible */
-  if (!p->no_new_privileges && rt_seccomp_load (seccomp, err) < 0)
+   * still have it (the cwd checked before it, as the filter may forbid
+   * getcwd); with no_new_privs, as late as possible */
+  if (!p->no_new_privileges && (rt_cwd_apply (p, err) < 0 || rt_seccomp_load (seccomp, err) < 0))
     return -1;
+  /* the final chdir as the user, so that its permissions apply */
   if (rt_caps_drop_bounding (p->capabilities, err) < 0 || rt_user_apply (p, err) < 0
-      || rt_caps_apply (p->capabilities, err) < 0 || rt_cwd_apply (p, err) < 0)
+      || rt_caps_apply (p->capabilities, err) < 0 || enter_cwd (p, p->no_new_privileges, err) < 0)
     return -1;
   if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return rt_error_set (err, errno, "set no_new_privs");

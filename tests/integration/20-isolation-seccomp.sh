@@ -37,6 +37,17 @@ test_isol_seccomp_errno_ret() {
 	assert_eq "$OUT" ok "an allowed syscall"
 }
 
+# A filter that forbids getcwd, loaded early (noNewPrivileges off): rt's
+# own check that the cwd is inside the container runs before the filter.
+test_isol_seccomp_getcwd_denied_early_filter() {
+	cfg '.process.noNewPrivileges = false | .process.cwd = "/tmp"'
+	set_args /rt-helper syscall getcwd
+	profile SCMP_ACT_ALLOW '[{"names": ["getcwd"], "action": "SCMP_ACT_ERRNO"}]'
+	ctr_run "s1-$$"
+	assert_success "run with getcwd denied"
+	assert_eq "$OUT" EPERM "getcwd inside the container"
+}
+
 test_isol_seccomp_flags() {
 	local f
 	cfg '.root.readonly = false'
