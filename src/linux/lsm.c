@@ -11,12 +11,10 @@
 int
 rt_lsm_config_check (const oci_config *cfg, struct rt_error *err)
 {
-  const char *label = cfg->linux ? cfg->linux->mount_label : NULL;
-
+  /* a mountLabel without SELinux is left out of the mount options, as
+   * crun and go-selinux do: the kernel would refuse `context=` */
   if (cfg->process && rt_lsm_check (cfg->process, err) < 0)
     return -1;
-  if (label && *label && !rt_selinux_enabled ())
-    return rt_error_set (err, 0, ".linux.mountLabel: `%s` is set, but SELinux is not enabled on this host", label);
   return 0;
 }
 
@@ -41,7 +39,8 @@ rt_mount_label_data (const char *label, const char *type, const char *data, char
   bool have = data && *data;
 
   *out = NULL;
-  if (label == NULL || *label == '\0' || !takes_context (type) || (have && strstr (data, "context=") != NULL))
+  if (label == NULL || *label == '\0' || !takes_context (type) || (have && strstr (data, "context=") != NULL)
+      || !rt_selinux_enabled ())
     {
       /* a context given in the options wins over the config-wide label */
       if (have && (*out = strdup (data)) == NULL)
