@@ -314,7 +314,14 @@ rt_cgroup_write_hugetlb (const char *dir, const oci_resources *r, const char *su
   return 0;
 }
 
-/* v1 cpuset children start empty: copy cpus and mems down from the parent. */
+static bool
+cpuset_empty (const char *value)
+{
+  return value[0] == '\n' || value[0] == '\0';
+}
+
+/* v1 cpuset children start empty: copy cpus and mems down from the
+ * parent, and the parent's from its own first where they are empty too. */
 static int
 cpuset_inherit (const char *mount, const char *dir, struct rt_error *err)
 {
@@ -326,17 +333,22 @@ cpuset_inherit (const char *mount, const char *dir, struct rt_error *err)
   if (parent == NULL || (slash = strrchr (parent, '/')) == NULL)
     return rt_error_set (err, ENOMEM, "cpuset");
   *slash = '\0';
-  if (strlen (parent) > strlen (mount) && cpuset_inherit (mount, parent, err) < 0)
-    return -1;
   for (i = 0; i < 2; i++)
     {
       cleanup_free char *path = NULL, *value = NULL, *mine = NULL, *mypath = NULL;
       if (asprintf (&path, "%s/%s", parent, files[i]) < 0 || asprintf (&mypath, "%s/%s", dir, files[i]) < 0)
         return rt_error_set (err, ENOMEM, "cpuset");
-      if (rt_read_file (mypath, &mine, NULL, NULL) == 0 && mine[0] != '\n' && mine[0] != '\0')
+      if (rt_read_file (mypath, &mine, NULL, NULL) == 0 && !cpuset_empty (mine))
         continue;
       if (rt_read_file (path, &value, NULL, err) < 0)
         return -1;
+      if (cpuset_empty (value) && strlen (parent) > strlen (mount))
+        {
+          free (value);
+          value = NULL;
+          if (cpuset_inherit (mount, parent, err) < 0 || rt_read_file (path, &value, NULL, err) < 0)
+            return -1;
+        }
       if (rt_cgroup_write (dir, files[i], value, err) < 0)
         return -1;
     }
@@ -369,6 +381,7 @@ rt_cgroup_release (struct rt_cgroup *cg)
   free (cg->dirs);
   if (cg->clone_fd >= 0)
     close (cg->clone_fd);
+  rt_cgroup_layout_free (&cg->layout);
   cg->dirs = NULL;
   cg->len = 0;
   cg->clone_fd = -1;
@@ -514,6 +527,8 @@ rt_cgroup_create (const char *cgroups_path, const char *id, const oci_resources 
         goto out;
     }
   ret = 0;
+  cg->layout = l;
+  memset (&l, 0, sizeof l);
 out:
   if (ret < 0)
     {

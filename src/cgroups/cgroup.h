@@ -43,6 +43,7 @@ struct rt_cgroup
   char **dirs; /* NULL-terminated */
   size_t len;
   int clone_fd; /* the cgroup2 directory, for clone3 CLONE_INTO_CGROUP; -1 if none */
+  struct rt_cgroup_layout layout; /* as create read it: the child mounts these, not reading them again */
 };
 
 /* cgroupsPath: absolute as given, relative below the caller's cgroup, and

@@ -1,9 +1,11 @@
 #include "cgroups/devices.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cgroups/cgroup.h"
 #include "util/cleanup.h"
@@ -117,18 +119,42 @@ rule_line (const oci_device_cgroup *d)
   return line;
 }
 
+/* One open of each file for all the rules: the kernel takes each write
+ * as one rule. */
+static int
+rule_fd (const char *dir, bool allow, int *fd, struct rt_error *err)
+{
+  cleanup_free char *path = NULL;
+
+  if (*fd >= 0)
+    return *fd;
+  if (asprintf (&path, "%s/devices.%s", dir, allow ? "allow" : "deny") < 0)
+    return rt_error_set (err, ENOMEM, "devices");
+  *fd = open (path, O_WRONLY | O_CLOEXEC);
+  if (*fd < 0)
+    return rt_error_set (err, errno, "open `%s`", path);
+  return *fd;
+}
+
 int
 rt_cgroup_v1_devices (const char *dir, oci_device_cgroup *const *rules, size_t n, struct rt_error *err)
 {
+  cleanup_close int deny_fd = -1, allow_fd = -1;
   size_t i;
 
   for (i = 0; i < n; i++)
     {
       cleanup_free char *line = rule_line (rules[i]);
+      bool allow = rules[i]->allow;
+      int fd;
+
       if (line == NULL)
         return rt_error_set (err, ENOMEM, "devices");
-      if (rt_cgroup_write (dir, rules[i]->allow ? "devices.allow" : "devices.deny", line, err) < 0)
+      fd = rule_fd (dir, allow, allow ? &allow_fd : &deny_fd, err);
+      if (fd < 0)
         return -1;
+      if (write (fd, line, strlen (line)) < 0)
+        return rt_error_set (err, errno, "write `%s` to %s/devices.%s", line, dir, allow ? "allow" : "deny");
     }
   return 0;
 }

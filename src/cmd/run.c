@@ -17,6 +17,7 @@
 #include "linux/process.h"
 #include "linux/terminal.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/log.h"
 
 static void
@@ -32,31 +33,29 @@ poststart (const struct rt_created *c, const char *id, const char *bundle)
   free (state);
 }
 
-/* Only to apply runc's console rules before anything is created; create
- * itself reports a config that does not parse. */
+/* Read once, for runc's console rules before anything is created, and
+ * handed to create; a config that does not parse is left for create to
+ * report. */
 static bool
-bundle_wants_terminal (const char *bundle)
+bundle_wants_terminal (const char *bundle, struct rt_loaded_config *loaded)
 {
   cleanup_free char *path = NULL;
   char *perr = NULL;
-  oci_config *cfg;
-  bool t;
 
-  if (asprintf (&path, "%s/config.json", bundle ? bundle : ".") < 0)
+  if (asprintf (&path, "%s/config.json", bundle ? bundle : ".") < 0
+      || rt_read_file (path, &loaded->raw, &loaded->len, NULL) < 0)
     return false;
-  cfg = oci_config_parse_file (path, &perr);
+  loaded->cfg = oci_config_parse (loaded->raw, loaded->len, "config.json", &perr);
   free (perr);
-  t = cfg && cfg->process && cfg->process->terminal;
-  oci_config_free (cfg);
-  return t;
+  return loaded->cfg && loaded->cfg->process && loaded->cfg->process->terminal;
 }
 
 /* runc's rules; with a terminal in the foreground and no console socket,
  * rt receives the terminal itself (*relay). */
 static int
-console_mode (const struct rt_create_cli *c, bool *relay, struct rt_error *err)
+console_mode (struct rt_create_cli *c, bool *relay, struct rt_error *err)
 {
-  bool tty = bundle_wants_terminal (c->o.bundle);
+  bool tty = bundle_wants_terminal (c->o.bundle, c->o.loaded);
 
   *relay = false;
   if (c->o.console_socket && (!c->detach || !tty))
@@ -135,8 +134,17 @@ mirror (pid_t pid, int master, struct rt_error *err)
   return rt_wait_exit_code (pid, err);
 }
 
+/* what create did not take over */
+static void
+loaded_free (struct rt_loaded_config *l)
+{
+  free (l->raw);
+  oci_config_free (l->cfg);
+}
+
 RT_CMD (run)
 {
+  __attribute__ ((cleanup (loaded_free))) struct rt_loaded_config loaded = { 0 };
   struct rt_create_cli c = { 0 };
   struct rt_created out = { 0 };
   struct rt_error derr = RT_ERROR_INIT;
@@ -148,6 +156,7 @@ RT_CMD (run)
   if (first < 0)
     return first == -2 ? 0 : -1;
   c.o.run = true;
+  c.o.loaded = &loaded;
   if (console_mode (&c, &relay, err) < 0)
     return -1;
   if (create_and_start (ctx, &c, relay, &out, &master, err) < 0)

@@ -12,6 +12,8 @@
 #include "ocispec.h"
 #include "util/error.h"
 
+struct rt_loaded_config;
+
 struct rt_create_opts
 {
   const char *id;
@@ -21,6 +23,16 @@ struct rt_create_opts
   int preserve_fds;
   bool no_pivot;
   bool run; /* create for `run`: the child waits on the sync socket, not the fifo */
+  struct rt_loaded_config *loaded; /* config.json already read and parsed, or NULL */
+};
+
+/* config.json as a caller read it before create (`run`, for its console
+ * rules): create takes both over instead of reading the file again. */
+struct rt_loaded_config
+{
+  char *raw;
+  size_t len;
+  oci_config *cfg;
 };
 
 /* What create hands back to `run`. */
@@ -48,6 +60,7 @@ struct rt_init_args
   bool new_cgroupns; /* unshared by the child once it sits in its cgroups */
   const struct rt_seccomp *seccomp;
   struct rt_cgroup_join *join; /* the v1 cgroups the child moves itself into */
+  const struct rt_cgroup_layout *cgroup_layout; /* NULL where the child's mounts differ (a joined mount ns) */
   int parent_fds[2]; /* the parent's state dir (it holds the lock) and cgroup fds */
 };
 

@@ -71,9 +71,16 @@ load_config (struct creation *c, struct rt_error *err)
   c->bundle = rt_abspath (c->o->bundle ? c->o->bundle : ".");
   if (c->bundle == NULL || asprintf (&path, "%s/config.json", c->bundle) < 0)
     return rt_error_set (err, ENOMEM, "bundle");
-  if (rt_read_file (path, &c->config_raw, &c->config_len, err) < 0)
+  if (c->o->loaded && c->o->loaded->cfg)
+    {
+      c->config_raw = rt_steal_ptr (&c->o->loaded->raw);
+      c->config_len = c->o->loaded->len;
+      c->cfg = rt_steal_ptr (&c->o->loaded->cfg);
+    }
+  else if (rt_read_file (path, &c->config_raw, &c->config_len, err) < 0)
     return rt_error_prefix (err, "bundle `%s`", c->bundle);
-  c->cfg = oci_config_parse (c->config_raw, c->config_len, "config.json", &perr);
+  if (c->cfg == NULL)
+    c->cfg = oci_config_parse (c->config_raw, c->config_len, "config.json", &perr);
   if (c->cfg == NULL)
     return rt_error_take (err, 0, perr);
   if (rt_config_validate (c->cfg, err) < 0)
@@ -95,13 +102,11 @@ static char *
 now_rfc3339 (void)
 {
   struct timespec ts;
-  struct tm tm;
-  char buf[64], *r = NULL;
+  char buf[64];
 
   clock_gettime (CLOCK_REALTIME, &ts);
-  gmtime_r (&ts.tv_sec, &tm);
-  strftime (buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return asprintf (&r, "%s.%09ldZ", buf, ts.tv_nsec) < 0 ? NULL : r;
+  rt_time_rfc3339 (&ts, buf, sizeof buf);
+  return strdup (buf);
 }
 
 static int
@@ -120,6 +125,15 @@ make_state_dir (struct creation *c, struct rt_error *err)
   c->state.creating = true;
   for (i = 0; i < c->cfg->annotations.len; i++)
     oci_strmap_set (&c->state.annotations, c->cfg->annotations.keys[i], c->cfg->annotations.values[i]);
+  return 0;
+}
+
+/* The first state.json waits for the cgroup directories (one write, not
+ * two): a create killed before it leaves a directory without state.json,
+ * which `delete --force` removes, and no cgroup yet. */
+static int
+write_first_state (struct creation *c, struct rt_error *err)
+{
   if (rt_state_write (c->dirfd, &c->state, err) < 0)
     return -1;
   return rt_write_file_atomic_at (c->dirfd, RT_CONFIG_FILE, c->config_raw, c->config_len, 0600, err);
@@ -157,7 +171,7 @@ record_cgroups (void *data, char *const *dirs, size_t len, struct rt_error *err)
   for (i = 0; i < len; i++)
     if (oci_strv_append (&c->state.cgroup_dirs, &c->state.cgroup_dirs_len, dirs[i]) < 0)
       return rt_error_set (err, ENOMEM, "cgroup");
-  return rt_state_write (c->dirfd, &c->state, err);
+  return write_first_state (c, err);
 }
 
 static int
@@ -171,7 +185,7 @@ make_cgroup (struct creation *c, struct rt_error *err)
     int r;
 
   if (c->ctx->cgroup_manager == RT_CGROUP_DISABLED)
-    return 0;
+    return write_first_state (c, err);
   if (c->ctx->cgroup_manager == RT_CGROUP_SYSTEMD)
     return rt_error_set (err, ENOTSUP, "--systemd-cgroup: systemd is not running on this host; use --cgroup-manager=cgroupfs");
   if (path == NULL || *path == '\0')
@@ -223,6 +237,7 @@ spawn (struct creation *c, struct rt_error *err)
     .sync_fd = c->sync[1], .fifo_fd = c->fifo_fd, .console_fd = c->console_fd, .cgroup_dirs = c->cg.dirs,
     .cgroup_dirs_len = c->cg.len, .seccomp = &c->seccomp, .join = &c->join, .parent_fds = { c->dirfd, c->cg.clone_fd },
   };
+  bool joins_mount_ns = rt_namespaces_has (&c->ns, "mount") && !rt_namespaces_new (&c->ns, "mount");
   unsigned long flags = c->ns.clone_flags;
   struct rt_ns_restore saved;
   bool into_cgroup = false;
@@ -230,6 +245,8 @@ spawn (struct creation *c, struct rt_error *err)
   /* a cgroup namespace made at clone time would be rooted where rt sits
    * in the v1 hierarchies: the child unshares it once inside its cgroups */
   a.new_cgroupns = (flags & CLONE_NEWCGROUP) != 0;
+  /* a copy of ours, or ours: the cgroup hierarchies are where we saw them */
+  a.cgroup_layout = c->cg.layout.len > 0 && !joins_mount_ns ? &c->cg.layout : NULL;
   flags &= ~(unsigned long) CLONE_NEWCGROUP;
   if (rt_cgroup_join_prepare (c->cg.dirs, c->cg.len, &c->join, err) < 0
       || rt_ns_for_children (c->cfg, &c->ns, &flags, &saved, err) < 0)

@@ -34,6 +34,7 @@ setup_root (struct rt_init_args *a, struct rt_error *err)
     .cgroup_dirs = a->cgroup_dirs,
     .cgroup_dirs_len = a->cgroup_dirs_len,
     .mount_label = a->cfg->linux ? a->cfg->linux->mount_label : NULL,
+    .cgroup_layout = a->cgroup_layout,
   };
   int ret = rt_rootfs_prepare (a->cfg, a->rootfs, rt_namespaces_has (&a->ns, "mount"), &mc, err);
 

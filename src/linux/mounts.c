@@ -302,18 +302,21 @@ static int
 mount_cgroup (const struct rt_mount_ctx *c, const oci_mount *m, const struct rt_mount_opts *o, int target,
               struct rt_error *err)
 {
-  struct rt_cgroup_layout l;
-  int ret;
+  struct rt_cgroup_layout read = { 0 };
+  const struct rt_cgroup_layout *l = c->cgroup_layout;
+  bool v1;
+  int ret = 0;
 
-  if (rt_cgroup_layout_read_mounts (&l, err) < 0)
+  if (l == NULL && rt_cgroup_layout_read_mounts (&read, err) < 0)
     return -1;
-  if (l.has_v1 || !l.has_v2)
-    {
-      ret = mount_cgroup_v1 (c, m, o, target, &l, err);
-      rt_cgroup_layout_free (&l);
-      return ret;
-    }
-  rt_cgroup_layout_free (&l);
+  if (l == NULL)
+    l = &read;
+  v1 = l->has_v1 || !l->has_v2;
+  if (v1)
+    ret = mount_cgroup_v1 (c, m, o, target, l, err);
+  rt_cgroup_layout_free (&read);
+  if (v1)
+    return ret;
   if (rt_mount_fd ("cgroup2", target, "cgroup2", o->flags & ~MS_REC, o->data) == 0)
     return 0;
   /* without a cgroup (or a network) namespace the kernel refuses a new

@@ -33,6 +33,7 @@ struct rt_mount_ctx
   char *const *cgroup_dirs; /* the container's cgroups, for cgroup mounts without a cgroupns */
   size_t cgroup_dirs_len;
   const char *mount_label; /* linux.mountLabel: context= for the filesystems that take one */
+  const struct rt_cgroup_layout *cgroup_layout; /* the parent's reading where it holds here; NULL: read it */
 };
 
 int rt_mount_entry (const struct rt_mount_ctx *c, const oci_mount *m, size_t index, struct rt_error *err);

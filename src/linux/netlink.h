@@ -25,6 +25,7 @@ int rt_nl_open (struct rt_nl *nl, int netns_fd, struct rt_error *err);
 void rt_nl_close (struct rt_nl *nl);
 
 int rt_nl_link_index (struct rt_nl *nl, const char *name, int *index, struct rt_error *err);
+/* index 0: the interface of that name */
 int rt_nl_link_set_up (struct rt_nl *nl, int index, const char *name, struct rt_error *err);
 /* Move link `index` into the network namespace netns_fd, named `newname`
  * there (a name with %d lets the kernel pick a free number). */

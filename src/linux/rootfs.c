@@ -161,33 +161,59 @@ rt_rootfs_pivot (const char *rootfs, bool no_pivot, struct rt_error *err)
   return no_pivot ? move_root (rootfs, err) : pivot (rootfs, err);
 }
 
-/* /proc and /sys must really be procfs and sysfs before masking relies on
- * them: a rootfs could place a symlink or another filesystem there. */
-static int
-check_fs_type (const char *path, struct rt_error *err)
+/* What masking and read-only paths share: the root, the empty directory
+ * all masked directories show, and which of /proc and /sys is known to be
+ * the kernel's. */
+struct finish
 {
+  int rootfd;
+  int empty_dir;
+  bool proc_checked, sys_checked;
+};
+
+/* /proc and /sys must really be procfs and sysfs before masking relies on
+ * them: a rootfs could place a symlink or another filesystem there. Once
+ * each: a path masked or made read-only below them does not change them. */
+static int
+check_fs_type (struct finish *f, const char *path, struct rt_error *err)
+{
+  bool proc = strncmp (path, "/proc/", 6) == 0;
+  bool *checked = proc ? &f->proc_checked : &f->sys_checked;
   struct statfs sfs;
 
-  if (strncmp (path, "/proc/", 6) != 0 && strncmp (path, "/sys/", 5) != 0)
+  if (!proc && strncmp (path, "/sys/", 5) != 0)
     return 0;
-  if (statfs (path[1] == 'p' ? "/proc" : "/sys", &sfs) < 0)
+  if (*checked)
+    return 0;
+  if (statfs (proc ? "/proc" : "/sys", &sfs) < 0)
     return 0; /* nothing mounted: nothing to mask either */
-  if (path[1] == 'p' ? sfs.f_type != PROC_SUPER_MAGIC : sfs.f_type != SYSFS_MAGIC)
-    return rt_error_set (err, 0, "`%s` is below a %s that is not the kernel's %s", path, path[1] == 'p' ? "/proc" : "/sys",
-                         path[1] == 'p' ? "procfs" : "sysfs");
+  if (proc ? sfs.f_type != PROC_SUPER_MAGIC : sfs.f_type != SYSFS_MAGIC)
+    return rt_error_set (err, 0, "`%s` is below a %s that is not the kernel's %s", path, proc ? "/proc" : "/sys",
+                         proc ? "procfs" : "sysfs");
+  *checked = true;
   return 0;
 }
 
-static int
-mask_path (const char *path, int *empty_dir, size_t index, struct rt_error *err)
+/* /proc or /sys itself masked or remounted: check what is there anew */
+static void
+forget_fs_type (struct finish *f, const char *path)
 {
-  cleanup_close int rootfd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (strcmp (path, "/proc") == 0 || strcmp (path, "/proc/") == 0)
+    f->proc_checked = false;
+  if (strcmp (path, "/sys") == 0 || strcmp (path, "/sys/") == 0)
+    f->sys_checked = false;
+}
+
+static int
+mask_path (struct finish *f, const char *path, size_t index, struct rt_error *err)
+{
   cleanup_close int fd = -1;
   struct stat st;
 
-  if (check_fs_type (path, err) < 0)
+  if (check_fs_type (f, path, err) < 0)
     return rt_error_prefix (err, ".linux.maskedPaths[%zu]", index);
-  fd = rt_open_in_root (rootfd, path, O_PATH | O_NOFOLLOW, 0, NULL);
+  forget_fs_type (f, path);
+  fd = rt_open_in_root (f->rootfd, path, O_PATH | O_NOFOLLOW, 0, NULL);
   if (fd < 0)
     return errno == ENOENT ? 0 : rt_error_set (err, errno, ".linux.maskedPaths[%zu]: open `%s`", index, path);
   if (fstat (fd, &st) < 0)
@@ -198,34 +224,34 @@ mask_path (const char *path, int *empty_dir, size_t index, struct rt_error *err)
         return rt_error_set (err, errno, ".linux.maskedPaths[%zu]: mask `%s`", index, path);
       return 0;
     }
-  if (*empty_dir >= 0)
+  if (f->empty_dir >= 0)
     {
       /* every masked directory shares the first one's empty tmpfs */
-      cleanup_free char *src = rt_fd_path (*empty_dir);
+      cleanup_free char *src = rt_fd_path (f->empty_dir);
       if (rt_mount_fd (src, fd, NULL, MS_BIND, NULL) < 0)
         return rt_error_set (err, errno, ".linux.maskedPaths[%zu]: mask `%s`", index, path);
       return 0;
     }
   if (rt_mount_fd ("tmpfs", fd, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,nr_inodes=1") < 0)
     return rt_error_set (err, errno, ".linux.maskedPaths[%zu]: mask `%s`", index, path);
-  *empty_dir = rt_open_in_root (rootfd, path, O_PATH | O_DIRECTORY, 0, err);
-  return *empty_dir < 0 ? -1 : 0;
+  f->empty_dir = rt_open_in_root (f->rootfd, path, O_PATH | O_DIRECTORY, 0, err);
+  return f->empty_dir < 0 ? -1 : 0;
 }
 
 static int
-readonly_path (const char *path, size_t index, struct rt_error *err)
+readonly_path (struct finish *f, const char *path, size_t index, struct rt_error *err)
 {
-  cleanup_close int rootfd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   cleanup_close int fd = -1, top = -1;
 
-  if (check_fs_type (path, err) < 0)
+  if (check_fs_type (f, path, err) < 0)
     return rt_error_prefix (err, ".linux.readonlyPaths[%zu]", index);
-  fd = rt_open_in_root (rootfd, path, O_PATH | O_NOFOLLOW, 0, NULL);
+  forget_fs_type (f, path);
+  fd = rt_open_in_root (f->rootfd, path, O_PATH | O_NOFOLLOW, 0, NULL);
   if (fd < 0)
     return errno == ENOENT ? 0 : rt_error_set (err, errno, ".linux.readonlyPaths[%zu]: open `%s`", index, path);
   if (rt_mount_fd (path, fd, NULL, MS_BIND | MS_REC, NULL) < 0)
     return rt_error_set (err, errno, ".linux.readonlyPaths[%zu]: bind `%s`", index, path);
-  top = rt_open_in_root (rootfd, path, O_PATH | O_NOFOLLOW, 0, err);
+  top = rt_open_in_root (f->rootfd, path, O_PATH | O_NOFOLLOW, 0, err);
   if (top < 0)
     return -1;
   if (rt_mount_fd (NULL, top, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_REC,
@@ -235,19 +261,35 @@ readonly_path (const char *path, size_t index, struct rt_error *err)
   return 0;
 }
 
+static int
+mask_and_protect (const oci_linux *l, struct rt_error *err)
+{
+  struct finish f = { .rootfd = -1, .empty_dir = -1 };
+  size_t i;
+  int ret = 0;
+
+  if (l == NULL || l->masked_paths_len + l->readonly_paths_len == 0)
+    return 0;
+  f.rootfd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (f.rootfd < 0)
+    return rt_error_set (err, errno, "open /");
+  for (i = 0; ret == 0 && i < l->masked_paths_len; i++)
+    ret = mask_path (&f, l->masked_paths[i], i, err);
+  for (i = 0; ret == 0 && i < l->readonly_paths_len; i++)
+    ret = readonly_path (&f, l->readonly_paths[i], i, err);
+  close (f.rootfd);
+  if (f.empty_dir >= 0)
+    close (f.empty_dir);
+  return ret;
+}
+
 int
 rt_rootfs_finish (const oci_config *cfg, bool own_mount_ns, struct rt_error *err)
 {
   const oci_linux *l = cfg->linux;
-  cleanup_close int empty_dir = -1;
-  size_t i;
 
-  for (i = 0; l && i < l->masked_paths_len; i++)
-    if (mask_path (l->masked_paths[i], &empty_dir, i, err) < 0)
-      return -1;
-  for (i = 0; l && i < l->readonly_paths_len; i++)
-    if (readonly_path (l->readonly_paths[i], i, err) < 0)
-      return -1;
+  if (mask_and_protect (l, err) < 0)
+    return -1;
   /* without a mount namespace "/" is a directory of the host's: changing
    * its mount would change the host's */
   if (!own_mount_ns && ((l && l->rootfs_propagation) || (cfg->root && cfg->root->readonly)))

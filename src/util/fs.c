@@ -128,6 +128,26 @@ link_unnamed (int fd, int dirfd, const char *tmp)
   return linkat (fd, "", dirfd, tmp, AT_EMPTY_PATH);
 }
 
+/* Puts the complete file TMP in place of NAME. A swap (RENAME_EXCHANGE)
+ * and an unlink, not a rename over NAME: ext4 writes a file renamed over
+ * another out to disk at once (auto_da_alloc), five times the cost here.
+ * Killed between the two, the old content stays behind as TMP, which a
+ * reader never opens and delete removes with the directory. */
+static int
+replace_with (int dirfd, const char *tmp, const char *name)
+{
+  if (renameat2 (dirfd, tmp, dirfd, name, RENAME_EXCHANGE) == 0)
+    {
+      /* the new content is in place: an old copy left over is harmless */
+      (void) unlinkat (dirfd, tmp, 0);
+      return 0;
+    }
+  if (errno != EINVAL && errno != ENOENT)
+    return -1;
+  /* no swap on this filesystem, or NAME vanished in between */
+  return renameat (dirfd, tmp, dirfd, name);
+}
+
 int
 rt_write_file_atomic_at (int dirfd, const char *name, const char *data, size_t len, mode_t mode,
                          struct rt_error *err)
@@ -149,36 +169,56 @@ rt_write_file_atomic_at (int dirfd, const char *name, const char *data, size_t l
         unlinkat (dirfd, tmp, 0);
       return rt_error_set (err, e, "write `%s`", tmp);
     }
-  if (!named && link_unnamed (fd, dirfd, tmp) < 0)
-    return rt_error_set (err, errno, "link `%s`", tmp);
-  if (renameat (dirfd, tmp, dirfd, name) < 0)
+  if (!named)
+    {
+      /* a first write needs no temporary name at all */
+      if (linkat (fd, "", dirfd, name, AT_EMPTY_PATH) == 0)
+        return 0;
+      if (errno != EEXIST)
+        return rt_error_set (err, errno, "link `%s`", name);
+      if (link_unnamed (fd, dirfd, tmp) < 0)
+        return rt_error_set (err, errno, "link `%s`", tmp);
+    }
+  if (replace_with (dirfd, tmp, name) < 0)
     {
       e = errno;
       unlinkat (dirfd, tmp, 0);
-      return rt_error_set (err, e, "rename `%s` to `%s`", tmp, name);
+      return rt_error_set (err, e, "replace `%s`", name);
     }
   return 0;
 }
 
+/* From the full path back to the first ancestor that exists, then forward
+ * again: usually one mkdir, where walking down from / would take one per
+ * component. */
 int
 rt_mkdir_p (const char *path, mode_t mode, struct rt_error *err)
 {
   cleanup_free char *copy = strdup (path);
-  char *p;
+  char *p, *end;
 
   if (copy == NULL)
     return rt_error_set (err, ENOMEM, "mkdir `%s`", path);
-  for (p = copy + 1; *p; p++)
+  end = copy + strlen (copy);
+  while (end > copy + 1 && end[-1] == '/')
+    *--end = '\0';
+  p = end;
+  while (mkdir (copy, mode) < 0)
     {
-      if (*p != '/')
-        continue;
+      if (errno == EEXIST)
+        break;
+      if (errno != ENOENT || (p = strrchr (copy, '/')) == NULL || p == copy)
+        return rt_error_set (err, errno, "mkdir `%s`", copy);
       *p = '\0';
+    }
+  /* forward again over the components cut off above */
+  while (p < end)
+    {
+      *p = '/';
+      p += strlen (p);
       if (mkdir (copy, mode) < 0 && errno != EEXIST)
         return rt_error_set (err, errno, "mkdir `%s`", copy);
-      *p = '/';
     }
-  if (mkdir (copy, mode) < 0 && errno != EEXIST)
-    return rt_error_set (err, errno, "mkdir `%s`", copy);
   return 0;
 }
 

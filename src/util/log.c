@@ -35,17 +35,34 @@ rt_log_close (void)
   log_fd = -1;
 }
 
+/* UTC by arithmetic (days to civil date, proleptic Gregorian): glibc's
+ * gmtime_r reads /etc/localtime first, a file rt has no use for. */
+void
+rt_time_rfc3339 (const struct timespec *ts, char *buf, size_t size)
+{
+  long long days = ts->tv_sec / 86400, secs = ts->tv_sec % 86400;
+  long long era, doe, yoe, doy, mp, y, m, d;
+
+  days += 719468; /* days from 0000-03-01 to 1970-01-01 */
+  era = days / 146097;
+  doe = days - era * 146097;
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = yoe + era * 400 + (m <= 2);
+  snprintf (buf, size, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%09ldZ", y, m, d, secs / 3600, secs / 60 % 60,
+            secs % 60, ts->tv_nsec);
+}
+
 static void
 timestamp (char *buf, size_t size)
 {
   struct timespec ts;
-  struct tm tm;
-  size_t n;
 
   clock_gettime (CLOCK_REALTIME, &ts);
-  gmtime_r (&ts.tv_sec, &tm);
-  n = strftime (buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf (buf + n, size - n, ".%09ldZ", ts.tv_nsec);
+  rt_time_rfc3339 (&ts, buf, size);
 }
 
 static void

@@ -4,6 +4,7 @@
 #define RT_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "util/error.h"
 
@@ -15,6 +16,9 @@ enum rt_log_format
 
 int rt_log_open (const char *path, enum rt_log_format format, bool debug, struct rt_error *err);
 void rt_log_close (void);
+/* ts as 2006-01-02T15:04:05.999999999Z, into buf (64 bytes suffice) */
+struct timespec;
+void rt_time_rfc3339 (const struct timespec *ts, char *buf, size_t size);
 
 void rt_log_error (const char *fmt, ...) RT_PRINTF (1, 2);
 void rt_log_warning (const char *fmt, ...) RT_PRINTF (1, 2);

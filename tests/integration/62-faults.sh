@@ -159,15 +159,15 @@ test_fault_create_before_clone() {
 	set_args /rt-helper sleep 600
 	# before anything exists
 	fault_create "state dir mkdirat" P mkdirat '' 1
-	# state dir, state.json not yet renamed into place
-	fault_create "first state.json rename" P renameat 'state\.json"' 1
+	# state dir, state.json (with the cgroups to come) not yet linked in
+	fault_create "first state.json link" P linkat 'state\.json"' 1
 	# state.json written, config.json copy not yet in place
-	fault_create "config.json rename" P renameat 'config\.json"' 1
-	# cgroup creation: some hierarchies made, none recorded in state.json
+	fault_create "config.json link" P linkat 'config\.json"' 1
+	# the cgroups recorded in state.json, none made yet
+	fault_create "first cgroup mkdir" P mkdir '/rt/[^/"]+"' 1
+	# cgroup creation: some hierarchies made
 	fault_create "third cgroup mkdir" P mkdir '/rt/[^/"]+"' 3
 	fault_create "devices cgroup rules" P openat 'devices\.allow' 1
-	# every cgroup made, state.json not yet updated with them
-	fault_create "cgroups recorded" P renameat 'state\.json"' 2
 	fault_create "exec.fifo mknod" P mknodat 'exec\.fifo' 1
 	# the v1 `tasks` files the child will write itself into
 	fault_create "cgroup tasks opened" P openat '/tasks"' 2
@@ -181,10 +181,10 @@ test_fault_create_after_clone() {
 	need_strace
 	dry_run
 	set_args /rt-helper sleep 600
-	fault_create "pid recorded" P renameat 'state\.json"' 3
+	fault_create "pid recorded" P renameat2 'state\.json"' 1
 	fault_create "GO sendmsg" P sendmsg '' 1
 	# the child is READY and no longer dies with create: state says creating
-	fault_create "final state write" P renameat 'state\.json"' 4
+	fault_create "final state write" P renameat2 'state\.json"' 2
 	report_bad 3
 }
 
@@ -324,19 +324,21 @@ killed_state_write() {
 # behind (it lives as an unnamed O_TMPFILE until complete).
 test_fault_state_write_leaves_no_temporary() {
 	local id="fn-$U"
-	killed_state_write "$id" linkat 'state\.json\.tmp' 3
+	# the final write (creating -> created); the first ones link state.json
+	# directly, later ones link a temporary beside it and swap the two
+	killed_state_write "$id" linkat 'state\.json\.tmp' 2
 	assert_eq "$(find "$ROOT" -name '*.tmp*' | wc -l)" 0 "no temporary file after a kill before the rename"
 	recover "killed before state.json was named" "$id"
 	stop_tracer
 	report_bad 1
 }
 
-# A state.json write killed before its rename leaves the old state.json
+# A state.json write killed before its swap (RENAME_EXCHANGE) leaves the old state.json
 # whole (readers never see half a file) and delete cleans the temporary.
 test_fault_state_write_keeps_old_state() {
 	local id="fw-$U"
-	# kill the final write (creating -> created) between write and rename
-	killed_state_write "$id" renameat 'state\.json"' 4
+	# kill the final write (creating -> created) before the swap
+	killed_state_write "$id" renameat2 'state\.json"' 2
 	run_rt state "$id"
 	assert_success "state after a killed state write"
 	assert_json "$OUT" '.status == "creating"' "the old state.json (creating) is still whole"
