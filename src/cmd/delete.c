@@ -26,7 +26,7 @@ RT_CMD (delete)
   if (rt_cmd_need_args (c, argc, first, 1, err) < 0)
     return -1;
   for (i = first; i < argc; i++)
-    if (rt_container_delete (ctx, argv[i], force, err) < 0)
+    if (rt_container_delete (ctx, argv[i], force, NULL, err) < 0)
       return -1;
   return 0;
 }

@@ -71,7 +71,7 @@ discard (struct rt_context *ctx, struct rt_created *out, const char *id)
 {
   struct rt_error derr = RT_ERROR_INIT;
 
-  rt_container_delete (ctx, id, true, &derr);
+  rt_container_delete (ctx, id, true, out->cfg, &derr);
   rt_error_clear (&derr);
   oci_config_free (out->cfg);
 }
@@ -168,9 +168,9 @@ RT_CMD (run)
       return 0;
     }
   code = mirror (out.pid, master, err);
-  oci_config_free (out.cfg);
-  if (!c.keep && rt_container_delete (ctx, c.o.id, true, &derr) < 0)
+  if (!c.keep && rt_container_delete (ctx, c.o.id, true, out.cfg, &derr) < 0)
     rt_log_warning ("%s", derr.msg);
+  oci_config_free (out.cfg);
   rt_error_clear (&derr);
   return code;
 }

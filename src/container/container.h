@@ -69,7 +69,10 @@ __attribute__ ((noreturn)) void rt_init_main (struct rt_init_args *a);
 int rt_container_create (struct rt_context *ctx, const struct rt_create_opts *o, struct rt_created *out,
                          struct rt_error *err);
 int rt_container_start (struct rt_context *ctx, const char *id, struct rt_error *err);
-int rt_container_delete (struct rt_context *ctx, const char *id, bool force, struct rt_error *err);
+/* cfg: the container's config where the caller holds it (`run`), else
+ * NULL: read from the state directory. */
+int rt_container_delete (struct rt_context *ctx, const char *id, bool force, const oci_config *cfg,
+                         struct rt_error *err);
 int rt_container_kill (struct rt_context *ctx, const char *id, int sig, bool all, struct rt_error *err);
 
 /* State JSON for hooks. */

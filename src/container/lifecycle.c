@@ -208,12 +208,14 @@ rt_container_kill (struct rt_context *ctx, const char *id, int sig, bool all, st
 }
 
 int
-rt_container_delete (struct rt_context *ctx, const char *id, bool force, struct rt_error *err)
+rt_container_delete (struct rt_context *ctx, const char *id, bool force, const oci_config *known,
+                     struct rt_error *err)
 {
   cleanup_close int dirfd = rt_state_dir_open (ctx->root, id, true, err);
   struct rt_state s;
   const char *status;
-  oci_config *cfg;
+  oci_config *stored = NULL;
+  const oci_config *cfg;
   int ret = -1;
 
   if (dirfd < 0)
@@ -253,14 +255,15 @@ rt_container_delete (struct rt_context *ctx, const char *id, bool force, struct 
           goto out;
         }
     }
-  if ((cfg = stored_config (dirfd)) != NULL)
+  cfg = known ? known : (stored = stored_config (dirfd));
+  if (cfg != NULL)
     {
       if (cfg->hooks)
         run_hooks_warn (cfg->hooks->poststop, cfg->hooks->poststop_len, "poststop", &s, "stopped");
       /* as a failing poststop hook: reported, and the delete goes on */
       if (rt_rdt_remove (cfg, id, err) < 0)
         rt_log_warning ("delete `%s`: %s", id, err->msg), rt_error_clear (err);
-      oci_config_free (cfg);
+      oci_config_free (stored);
     }
   if (s.cgroup_dirs_len > 0 && rt_cgroup_destroy (s.cgroup_dirs, s.cgroup_dirs_len, err) < 0)
     goto out;
