@@ -268,11 +268,6 @@ spawn (struct creation *c, struct rt_error *err)
     return rt_error_set (err, errno, "clone the container process");
   close (c->sync[1]);
   c->sync[1] = -1;
-  /* record the pid at once: if rt dies from here on, delete --force finds it */
-  c->state.pid = c->pid;
-  c->state.start_time = rt_proc_start_time (c->pid);
-  if (rt_state_write (c->dirfd, &c->state, err) < 0)
-    return -1;
   if (!into_cgroup && rt_cgroup_enter_v2 (c->cg.dirs, c->cg.len, c->pid, err) < 0)
     return -1;
   if (rt_idmap_write (c->pid, c->cfg, &c->ns, err) < 0)
@@ -284,7 +279,15 @@ spawn (struct creation *c, struct rt_error *err)
   c->rdt_applied = c->cfg->linux && c->cfg->linux->intel_rdt;
   if (rt_oom_score_adj_write (c->pid, c->cfg->process, err) < 0)
     return -1;
-  return rt_sync_send (c->sync[0], RT_SYNC_GO, 0, NULL, err);
+  if (rt_sync_send (c->sync[0], RT_SYNC_GO, 0, NULL, err) < 0)
+    return -1;
+  /* Recorded while the child sets to work, and before it can outlive us:
+   * until READY it dies with rt (PDEATHSIG, or EOF on the sync socket where
+   * becoming root in a user namespace cleared that), after it delete
+   * --force finds it by this pid. */
+  c->state.pid = c->pid;
+  c->state.start_time = rt_proc_start_time (c->pid);
+  return rt_state_write (c->dirfd, &c->state, err);
 }
 
 static int
