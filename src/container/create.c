@@ -296,6 +296,8 @@ run_create_hooks (struct creation *c, struct rt_error *err)
   const oci_hooks *h = c->cfg->hooks;
   cleanup_free char *state = NULL;
 
+  if (!rt_hooks_create_needs_state (c->cfg))
+    return 0;
   if (rt_sync_expect (c->sync[0], RT_SYNC_HOOKS, NULL, err) < 0)
     return -1;
   /* prestart is the deprecated hook of a created container (its old

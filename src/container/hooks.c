@@ -125,6 +125,17 @@ rt_hooks_run (oci_hook *const *hooks, size_t n, const char *kind, const char *st
   return 0;
 }
 
+bool
+rt_hooks_create_needs_state (const oci_config *cfg)
+{
+  const oci_hooks *h = cfg->hooks;
+
+  if (cfg->linux && cfg->linux->seccomp && cfg->linux->seccomp->listener_path)
+    return true;
+  return h
+         && h->prestart_len + h->create_runtime_len + h->create_container_len + h->start_container_len > 0;
+}
+
 void
 rt_hooks_run_warn (oci_hook *const *hooks, size_t n, const char *kind, const char *state_json)
 {

@@ -11,5 +11,9 @@ int rt_hooks_run (oci_hook *const *hooks, size_t n, const char *kind, const char
 /* poststart and poststop: a failing hook is a warning and the others still
  * run, as the spec says. */
 void rt_hooks_run_warn (oci_hook *const *hooks, size_t n, const char *kind, const char *state_json);
+/* Does the child need the state JSON from the parent during create (for
+ * the create and startContainer hooks, or a seccomp listener)? Parent and
+ * child both ask, and skip that exchange together when not. */
+bool rt_hooks_create_needs_state (const oci_config *cfg);
 
 #endif

@@ -50,6 +50,8 @@ hooks_point (struct rt_init_args *a, char **state, struct rt_error *err)
 {
   const oci_hooks *h = a->cfg->hooks;
 
+  if (!rt_hooks_create_needs_state (a->cfg))
+    return 0;
   if (rt_sync_send (a->sync_fd, RT_SYNC_HOOKS, 0, NULL, err) < 0
       || rt_sync_expect (a->sync_fd, RT_SYNC_HOOKS_DONE, state, err) < 0)
     return -1;
@@ -131,7 +133,7 @@ become_process (struct rt_init_args *a, const char *state, struct rt_error *err)
           || rt_hooks_run (h->start_container, h->start_container_len, "startContainer", created, err) < 0)
         return -1;
     }
-  if (rt_seccomp_set_state (state, err) < 0 || rt_persona_apply (a->cfg->linux, err) < 0)
+  if ((state && rt_seccomp_set_state (state, err) < 0) || rt_persona_apply (a->cfg->linux, err) < 0)
     return -1;
   return rt_process_become (a->cfg->process, a->seccomp, a->opts->preserve_fds, err);
 }
