@@ -138,9 +138,13 @@ replace_with (int dirfd, const char *tmp, const char *name)
 {
   if (renameat2 (dirfd, tmp, dirfd, name, RENAME_EXCHANGE) == 0)
     {
-      /* the new content is in place: an old copy left over is harmless */
-      (void) unlinkat (dirfd, tmp, 0);
-      return 0;
+      if (unlinkat (dirfd, tmp, 0) == 0 || errno != EISDIR)
+        return 0; /* the new content is in place: an old copy left over is harmless */
+      /* NAME was a directory, which a rename would not have replaced: put
+       * it back and fail as rename does */
+      renameat2 (dirfd, tmp, dirfd, name, RENAME_EXCHANGE);
+      errno = EISDIR;
+      return -1;
     }
   if (errno != EINVAL && errno != ENOENT)
     return -1;
