@@ -142,8 +142,8 @@ replace_with (int dirfd, const char *tmp, const char *name)
         return 0; /* the new content is in place: an old copy left over is harmless */
       /* NAME was a directory, which a rename would not have replaced: put
        * it back and fail as rename does */
-      renameat2 (dirfd, tmp, dirfd, name, RENAME_EXCHANGE);
-      errno = EISDIR;
+      if (renameat2 (dirfd, tmp, dirfd, name, RENAME_EXCHANGE) == 0)
+        errno = EISDIR;
       return -1;
     }
   if (errno != EINVAL && errno != ENOENT)
