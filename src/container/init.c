@@ -15,7 +15,7 @@
 #include "container/hooks.h"
 #include "container/sync.h"
 #include "linux/caps.h"
-#include "linux/netlink.h"
+#include "linux/netdev.h"
 #include "linux/process.h"
 #include "linux/rootfs.h"
 #include "linux/sched.h"
@@ -87,7 +87,7 @@ setup_container (struct rt_init_args *a, char **state, char **exe, struct rt_err
     return -1;
   if (rt_rootfs_finish (cfg, mount_ns, err) < 0)
     return -1;
-  if (rt_namespaces_new (&a->ns, "network") && rt_netlink_link_up ("lo", err) < 0)
+  if (rt_namespaces_new (&a->ns, "network") && rt_netdev_loopback_up (err) < 0)
     return -1;
   if (cfg->process == NULL)
     return 0; /* `start` reports it */

@@ -7,12 +7,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "linux/netlink.h"
 #include "tables.h"
 #include "util/cleanup.h"
+
+int
+rt_netdev_loopback_up (struct rt_error *err)
+{
+  cleanup_close int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  struct ifreq ifr = { .ifr_name = "lo" };
+
+  if (fd < 0)
+    return rt_error_set (err, errno, "bring up lo: socket");
+  if (ioctl (fd, SIOCGIFFLAGS, &ifr) < 0)
+    return rt_error_set (err, errno, "bring up lo: read its flags");
+  if (ifr.ifr_flags & IFF_UP)
+    return 0;
+  ifr.ifr_flags |= IFF_UP;
+  if (ioctl (fd, SIOCSIFFLAGS, &ifr) < 0)
+    return rt_error_set (err, errno, "bring up lo");
+  return 0;
+}
 
 static const oci_namespace *
 netns_of (const oci_linux *l)

@@ -22,4 +22,8 @@ int rt_netdev_check (const oci_config *cfg, struct rt_error *err);
  * with its permanent global addresses, and bring it up. */
 int rt_netdev_move (const oci_linux *l, pid_t pid, const struct rt_namespaces *ns, struct rt_error *err);
 
+/* The child, in its new network namespace: loopback up. Two ioctls, as
+ * crun does: no netlink socket, nothing of libmnl touched in the child. */
+int rt_netdev_loopback_up (struct rt_error *err);
+
 #endif

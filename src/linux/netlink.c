@@ -133,8 +133,6 @@ rt_nl_link_set_up (struct rt_nl *nl, int index, const char *name, struct rt_erro
   ifm->ifi_index = index;
   ifm->ifi_flags = IFF_UP;
   ifm->ifi_change = IFF_UP;
-  if (index == 0)
-    mnl_attr_put_strz (nlh, IFLA_IFNAME, name); /* the kernel finds it by name */
   if (request (nl, nlh, NULL, NULL, "bring up", err) < 0)
     return rt_error_prefix (err, "`%s`", name);
   return 0;
@@ -250,17 +248,4 @@ rt_nl_addr_add (struct rt_nl *nl, int index, const struct rt_nl_addr *a, struct 
   if (a->has_broadcast)
     mnl_attr_put (nlh, IFA_BROADCAST, a->alen, a->broadcast);
   return request (nl, nlh, NULL, NULL, "add an address", err);
-}
-
-int
-rt_netlink_link_up (const char *ifname, struct rt_error *err)
-{
-  struct rt_nl nl;
-  int r;
-
-  if (rt_nl_open (&nl, -1, err) < 0)
-    return rt_error_prefix (err, "bring up %s", ifname);
-  r = rt_nl_link_set_up (&nl, 0, ifname, err);
-  rt_nl_close (&nl);
-  return r < 0 ? rt_error_prefix (err, "bring up the interface") : 0;
 }

@@ -1,5 +1,5 @@
-/* rtnetlink through libmnl: bring interfaces up, move them between
- * network namespaces, read and copy their addresses. */
+/* rtnetlink through libmnl: move interfaces between network namespaces,
+ * bring them up, read and copy their addresses (linux.netDevices). */
 #ifndef RT_NETLINK_H
 #define RT_NETLINK_H
 
@@ -7,9 +7,6 @@
 #include <stddef.h>
 
 #include "util/error.h"
-
-/* In the calling process' network namespace. */
-int rt_netlink_link_up (const char *ifname, struct rt_error *err);
 
 /* A route socket bound to one network namespace for its whole life. */
 struct rt_nl
@@ -25,7 +22,6 @@ int rt_nl_open (struct rt_nl *nl, int netns_fd, struct rt_error *err);
 void rt_nl_close (struct rt_nl *nl);
 
 int rt_nl_link_index (struct rt_nl *nl, const char *name, int *index, struct rt_error *err);
-/* index 0: the interface of that name */
 int rt_nl_link_set_up (struct rt_nl *nl, int index, const char *name, struct rt_error *err);
 /* Move link `index` into the network namespace netns_fd, named `newname`
  * there (a name with %d lets the kernel pick a free number). */
