@@ -230,6 +230,14 @@ prepare_channels (struct creation *c, struct rt_error *err)
 }
 
 static int
+record_pid (struct creation *c, struct rt_error *err)
+{
+  c->state.pid = c->pid;
+  c->state.start_time = rt_proc_start_time (c->pid);
+  return rt_state_write (c->dirfd, &c->state, err);
+}
+
+static int
 spawn (struct creation *c, struct rt_error *err)
 {
   struct rt_init_args a = {
@@ -279,15 +287,18 @@ spawn (struct creation *c, struct rt_error *err)
   c->rdt_applied = c->cfg->linux && c->cfg->linux->intel_rdt;
   if (rt_oom_score_adj_write (c->pid, c->cfg->process, err) < 0)
     return -1;
+  /* The pid must be in state.json before the child can outlive rt: from
+   * then on only delete --force, by this pid, stops it. A `create` child
+   * stops dying with rt as it sends READY, so it is recorded before GO; a
+   * `run` child dies with rt until START, which follows the final write,
+   * so it is recorded while the child sets to work. (Dying with rt:
+   * PDEATHSIG, or EOF on the sync socket where becoming root in a user
+   * namespace cleared that.) */
+  if (!c->o->run && record_pid (c, err) < 0)
+    return -1;
   if (rt_sync_send (c->sync[0], RT_SYNC_GO, 0, NULL, err) < 0)
     return -1;
-  /* Recorded while the child sets to work, and before it can outlive us:
-   * until READY it dies with rt (PDEATHSIG, or EOF on the sync socket where
-   * becoming root in a user namespace cleared that), after it delete
-   * --force finds it by this pid. */
-  c->state.pid = c->pid;
-  c->state.start_time = rt_proc_start_time (c->pid);
-  return rt_state_write (c->dirfd, &c->state, err);
+  return c->o->run ? record_pid (c, err) : 0;
 }
 
 static int

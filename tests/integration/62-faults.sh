@@ -181,9 +181,9 @@ test_fault_create_after_clone() {
 	need_strace
 	dry_run
 	set_args /rt-helper sleep 600
-	fault_create "GO sendmsg" P sendmsg '' 1
-	# the child at work (it dies with create until READY)
+	# the pid written (before GO: a create's child outlives create once READY)
 	fault_create "pid recorded" P renameat2 'state\.json"' 1
+	fault_create "GO sendmsg" P sendmsg '' 1
 	# the child is READY and no longer dies with create: state says creating
 	fault_create "final state write" P renameat2 'state\.json"' 2
 	report_bad 3
