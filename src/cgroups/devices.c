@@ -23,12 +23,25 @@ static const struct
   { 'c', 5, 1, "rwm" }, { 'c', 5, 2, "rwm" }, { 'c', 136, -1, "rwm" }, { 'c', 10, 200, "rwm" },
 };
 
+static bool
+same_rule (const oci_device_cgroup *d, bool allow, char type, int64_t major, int64_t minor, const char *access)
+{
+  return d->allow == allow && d->type[0] == type && (d->has_major ? d->major : -1) == major
+         && (d->has_minor ? d->minor : -1) == minor && strcmp (d->access, access) == 0;
+}
+
 static int
 push (struct rt_device_rules *r, bool allow, char type, int64_t major, int64_t minor, const char *access)
 {
-  oci_device_cgroup *d = oci_calloc (1, sizeof *d), **nr;
+  oci_device_cgroup *d, **nr;
   char t[2] = { type, '\0' };
 
+  /* a rule right after its twin changes nothing (a config that opens with
+   * the deny-all rt puts first, as every default spec does): one write or
+   * one BPF instruction block fewer */
+  if (r->len > 0 && same_rule (r->rules[r->len - 1], allow, type, major, minor, access))
+    return 0;
+  d = oci_calloc (1, sizeof *d);
   nr = realloc (r->rules, (r->len + 1) * sizeof *nr);
   if (nr == NULL)
     {

@@ -71,8 +71,9 @@ load_config (struct creation *c, struct rt_error *err)
   c->bundle = rt_abspath (c->o->bundle ? c->o->bundle : ".");
   if (c->bundle == NULL || asprintf (&path, "%s/config.json", c->bundle) < 0)
     return rt_error_set (err, ENOMEM, "bundle");
-  if (c->o->loaded && c->o->loaded->cfg)
+  if (c->o->loaded && c->o->loaded->raw)
     {
+      /* read by the caller; parsed too, unless it failed to parse */
       c->config_raw = rt_steal_ptr (&c->o->loaded->raw);
       c->config_len = c->o->loaded->len;
       c->cfg = rt_steal_ptr (&c->o->loaded->cfg);

@@ -304,19 +304,21 @@ mount_cgroup (const struct rt_mount_ctx *c, const oci_mount *m, const struct rt_
 {
   struct rt_cgroup_layout read = { 0 };
   const struct rt_cgroup_layout *l = c->cgroup_layout;
-  bool v1;
-  int ret = 0;
+  int ret;
 
-  if (l == NULL && rt_cgroup_layout_read_mounts (&read, err) < 0)
-    return -1;
   if (l == NULL)
-    l = &read;
-  v1 = l->has_v1 || !l->has_v2;
-  if (v1)
-    ret = mount_cgroup_v1 (c, m, o, target, l, err);
+    {
+      if (rt_cgroup_layout_read_mounts (&read, err) < 0)
+        return -1;
+      l = &read;
+    }
+  if (l->has_v1 || !l->has_v2)
+    {
+      ret = mount_cgroup_v1 (c, m, o, target, l, err);
+      rt_cgroup_layout_free (&read);
+      return ret;
+    }
   rt_cgroup_layout_free (&read);
-  if (v1)
-    return ret;
   if (rt_mount_fd ("cgroup2", target, "cgroup2", o->flags & ~MS_REC, o->data) == 0)
     return 0;
   /* without a cgroup (or a network) namespace the kernel refuses a new

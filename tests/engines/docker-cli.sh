@@ -12,6 +12,13 @@ pid_of() { state_of "$1" .State.Pid; }
 status_is() { [ "$(state_of "$1" .State.Status)" = "$2" ]; }
 logs_have() { timeout 30 "${CLI[@]}" logs "$1" 2>&1 | grep -q -- "$2"; }
 
+# e_run_trapping NAME SIGNAL ACTION: a detached container that prints
+# "ready", then runs the shell ACTION when it gets SIGNAL.
+e_run_trapping() {
+	rm_after "$1"
+	e_run -d --name "$1" "$IMG" sh -c "trap '$3' $2; echo ready; while :; do sleep 0.1; done"
+}
+
 chk_exit3() {
 	e_run --rm "$IMG" sh -c 'exit 3'
 	want_rc 3 "exit code"
@@ -68,9 +75,25 @@ chk_unpause() {
 	want_ok "exec after unpause"
 }
 
+chk_stop_term() {
+	local t0 dt
+	e_run_trapping c2 TERM 'echo got-term; exit 0'
+	want_ok || return
+	wait_for 10 logs_have c2 ready || fail "c2 never printed ready" || return
+	t0=$(now)
+	e stop -t 10 c2
+	want_ok "$ENG stop" || return
+	dt=$(elapsed "$t0")
+	awk -v d="$dt" 'BEGIN { exit !(d < 5) }' || fail "stop took ${dt}s (TERM not delivered?)" || return
+	want_eq "$(state_of c2 .State.Status)" exited "status" || return
+	want_eq "$(state_of c2 .State.ExitCode)" 0 "exit code" || return
+	logs_have c2 got-term || fail "no got-term in the logs" || return
+	e rm c2
+	want_ok "$ENG rm"
+}
+
 chk_restart() {
-	rm_after c6
-	e_run -d --name c6 "$IMG" sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done'
+	e_run_trapping c6 TERM 'exit 0'
 	want_ok || return
 	wait_for 10 status_is c6 running || fail "c6 not running" || return
 	local pid1 pid2

@@ -93,7 +93,6 @@ docker_cleanup() {
 }
 on_cleanup docker_cleanup
 
-
 # ---------------------------------------------------------------------------
 
 chk_daemons() {
@@ -187,21 +186,6 @@ chk_rm_running() {
 	want_rc 1 "c1 still exists"
 }
 
-chk_stop_term() {
-	rm_after c2
-	dk_run -d --name c2 "$IMG" sh -c 'trap "echo got-term; exit 0" TERM; echo ready; while :; do sleep 0.1; done'
-	want_ok || return
-	wait_for 10 logs_have c2 ready || fail "c2 never printed ready" || return
-	local t0 dt
-	t0=$(now)
-	dk stop -t 10 c2
-	want_ok "docker stop" || return
-	dt=$(elapsed "$t0")
-	awk -v d="$dt" 'BEGIN { exit !(d < 5) }' || fail "stop took ${dt}s (TERM not delivered?)" || return
-	want_eq "$(state_of c2 .State.ExitCode)" 0 "exit code" || return
-	logs_have c2 got-term || fail "no got-term in the logs" || return
-}
-
 chk_stop_kill() {
 	rm_after c3
 	dk_run -d --name c3 "$IMG" sleep 600
@@ -227,8 +211,7 @@ chk_kill() {
 }
 
 chk_kill_signal() {
-	rm_after c5
-	dk_run -d --name c5 "$IMG" sh -c 'trap "echo got-usr1; exit 7" USR1; echo ready; while :; do sleep 0.1; done'
+	e_run_trapping c5 USR1 'echo got-usr1; exit 7'
 	want_ok || return
 	wait_for 10 logs_have c5 ready || fail "c5 never printed ready" || return
 	dk kill -s USR1 c5

@@ -120,7 +120,6 @@ podman_cleanup() {
 	done
 }
 
-
 # ---------------------------------------------------------------------------
 
 chk_info() {
@@ -224,25 +223,6 @@ chk_rm_running() {
 	wait_for 10 eval '! kill -0 '"$pid" || fail "process $pid of c1 still alive" || return
 	pm container exists c1
 	want_rc 1 "c1 still exists" || return
-}
-
-chk_stop_term() {
-	rm_after c2
-	pm_run -d --name c2 "$IMG" sh -c 'trap "echo got-term; exit 0" TERM; echo ready; while :; do sleep 0.1; done'
-	want_ok || return
-	wait_for 10 logs_have c2 ready || fail "c2 never printed ready" || return
-	local t0
-	t0=$(now)
-	pm stop -t 10 c2
-	want_ok "podman stop" || return
-	local dt
-	dt=$(elapsed "$t0")
-	awk -v d="$dt" 'BEGIN { exit !(d < 5) }' || fail "stop took ${dt}s (TERM not delivered?)" || return
-	want_eq "$(state_of c2 .State.Status)" exited "status" || return
-	want_eq "$(state_of c2 .State.ExitCode)" 0 "exit code" || return
-	logs_have c2 got-term || fail "no got-term in the logs" || return
-	pm rm c2
-	want_ok "podman rm" || return
 }
 
 chk_stop_kill() {
