@@ -164,6 +164,8 @@ main (int argc, char **argv)
   ret = cmd->run (&ctx, argc - first, argv + first, &err);
   if (ret < 0 && err.msg != NULL)
     rt_log_error ("%s", err.msg);
+  else if (ret < 0 && err.errnum != 0)
+    rt_log_error ("%s: %s", cmd->name, strerror (err.errnum));
   rt_error_clear (&err);
   rt_log_close ();
   /* commands that mirror a process (run, exec) return its status */

@@ -644,18 +644,96 @@ rt_cgroup_join_self (struct rt_cgroup_join *j, struct rt_error *err)
   return 0;
 }
 
-/* All hierarchies hold the same processes: read the first that exists. */
+struct subtree
+{
+  char **dirs; /* deepest first: each directory comes before its parent */
+  size_t len;
+};
+
+static void
+subtree_free (struct subtree *t)
+{
+  size_t i;
+
+  for (i = 0; i < t->len; i++)
+    free (t->dirs[i]);
+  free (t->dirs);
+  t->dirs = NULL;
+  t->len = 0;
+}
+
+static int
+subtree_add (struct subtree *t, char *dir)
+{
+  char **nd;
+
+  if (dir == NULL || (nd = realloc (t->dirs, (t->len + 1) * sizeof *nd)) == NULL)
+    {
+      free (dir);
+      return -1;
+    }
+  t->dirs = nd;
+  t->dirs[t->len++] = dir;
+  return 0;
+}
+
+/* dir and the cgroups a container made below it (systemd in a container,
+ * Docker in Docker, `exec --cgroup`), deepest first. A directory that is
+ * gone meanwhile is simply not listed. */
+static int
+subtree_read (const char *dir, struct subtree *t, int depth)
+{
+  DIR *d;
+  struct dirent *e;
+  int r = 0;
+
+  if (depth > 64)
+    return 0; /* deeper than any cgroup tree the kernel lets one make in practice */
+  d = opendir (dir);
+  if (d == NULL)
+    return errno == ENOENT ? 0 : -1;
+  while (r == 0 && (e = readdir (d)) != NULL)
+    {
+      char *sub = NULL;
+      if (e->d_type != DT_DIR || strcmp (e->d_name, ".") == 0 || strcmp (e->d_name, "..") == 0)
+        continue;
+      if (asprintf (&sub, "%s/%s", dir, e->d_name) < 0)
+        r = -1;
+      else
+        r = subtree_read (sub, t, depth + 1);
+      free (sub);
+    }
+  closedir (d);
+  return r < 0 ? -1 : subtree_add (t, strdup (dir));
+}
+
+/* Every process of the subtree of the first directory that exists: each
+ * hierarchy holds all of the container's processes, some perhaps in
+ * sub-cgroups of their own. */
 int
 rt_cgroup_pids (char *const *dirs, size_t len, pid_t **pids, size_t *npids, struct rt_error *err)
 {
+  struct subtree t = { 0 };
+  struct rt_error e = RT_ERROR_INIT;
   size_t i;
+  int r = 0;
 
   *pids = NULL;
   *npids = 0;
   for (i = 0; i < len; i++)
     if (access (dirs[i], F_OK) == 0)
-      return read_pids (dirs[i], pids, npids, err);
-  return 0;
+      break;
+  if (i == len)
+    return 0;
+  if (subtree_read (dirs[i], &t, 0) < 0)
+    r = rt_error_set (err, errno ? errno : ENOMEM, "read cgroup `%s`", dirs[i]);
+  for (i = 0; r == 0 && i < t.len; i++)
+    /* a sub-cgroup removed while we read is no error */
+    if (read_pids (t.dirs[i], pids, npids, &e) < 0 && e.errnum != ENOENT && e.errnum != ENODEV)
+      r = rt_error_take (err, e.errnum, rt_steal_ptr (&e.msg));
+  rt_error_clear (&e);
+  subtree_free (&t);
+  return r;
 }
 
 /* cgroup.kill (v2, Linux 5.14) kills every process at once, including
@@ -731,31 +809,6 @@ remove_default_parent (const char *dir)
     rmdir (parent);
 }
 
-int
-rt_cgroup_destroy (char *const *dirs, size_t len, struct rt_error *err)
-{
-  size_t i;
-  int tries;
-
-  for (i = 0; i < len; i++)
-    {
-      for (tries = 0; tries < 200; tries++)
-        {
-          if (rmdir (dirs[i]) == 0 || errno == ENOENT)
-            break;
-          if (errno != EBUSY)
-            return rt_error_set (err, errno, "remove cgroup `%s`", dirs[i]);
-          /* processes are left (or exiting): kill and let the kernel reap */
-          rt_cgroup_signal_all (&dirs[i], 1, SIGKILL, NULL);
-          sleep_ms (tries < 20 ? 5 : 20);
-        }
-      if (tries == 200)
-        return rt_error_set (err, EBUSY, "remove cgroup `%s`", dirs[i]);
-      remove_default_parent (dirs[i]);
-    }
-  return 0;
-}
-
 static bool
 read_is (const char *dir, const char *file, const char *want)
 {
@@ -772,6 +825,82 @@ has_file (const char *dir, const char *file)
   cleanup_free char *path = NULL;
 
   return asprintf (&path, "%s/%s", dir, file) >= 0 && access (path, F_OK) == 0;
+}
+
+/* Thaw every frozen cgroup of the subtree: a frozen process does not die
+ * of SIGKILL until thawed, and a sub-cgroup may be frozen on its own. */
+static void
+thaw_subtree (const struct subtree *t)
+{
+  size_t i;
+
+  for (i = 0; i < t->len; i++)
+    {
+      if (has_file (t->dirs[i], "freezer.state"))
+        rt_cgroup_write (t->dirs[i], "freezer.state", "THAWED", NULL);
+      else if (has_file (t->dirs[i], "cgroup.freeze"))
+        rt_cgroup_write (t->dirs[i], "cgroup.freeze", "0", NULL);
+    }
+}
+
+/* rmdir of the subtree, deepest first; EBUSY while processes are left. */
+static int
+remove_subtree (const struct subtree *t)
+{
+  int busy = 0;
+  size_t i;
+
+  for (i = 0; i < t->len; i++)
+    if (rmdir (t->dirs[i]) < 0 && errno != ENOENT)
+      {
+        if (errno != EBUSY)
+          return -errno;
+        busy = -EBUSY;
+      }
+  return busy;
+}
+
+/* Kills every process below dir, and dir and the cgroups below it: never
+ * a cgroup above it, which rt did not make for this container. */
+static int
+destroy_one (const char *dir, struct rt_error *err)
+{
+  int tries, r = 0;
+
+  for (tries = 0; tries < 200; tries++)
+    {
+      struct subtree t = { 0 };
+      if (subtree_read (dir, &t, 0) < 0)
+        return rt_error_set (err, errno ? errno : ENOMEM, "remove cgroup `%s`", dir);
+      if (t.len == 0)
+        return 0;
+      if (tries > 0)
+        thaw_subtree (&t);
+      r = remove_subtree (&t);
+      subtree_free (&t);
+      if (r == 0)
+        return 0;
+      if (r != -EBUSY)
+        return rt_error_set (err, -r, "remove cgroup `%s`", dir);
+      /* processes are left (or exiting): kill and let the kernel reap */
+      rt_cgroup_signal_all ((char *const *) &dir, 1, SIGKILL, NULL);
+      sleep_ms (tries < 20 ? 5 : 20);
+    }
+  return rt_error_set (err, EBUSY, "remove cgroup `%s`", dir);
+}
+
+int
+rt_cgroup_destroy (char *const *dirs, size_t len, struct rt_error *err)
+{
+  size_t i;
+
+  for (i = 0; i < len; i++)
+    {
+      if (destroy_one (dirs[i], err) < 0)
+        return -1;
+      remove_default_parent (dirs[i]);
+    }
+  return 0;
 }
 
 /* The v1 freezer when there is one, else cgroup.freeze of cgroup2. */

@@ -16,6 +16,7 @@
 #include "cgroups/cgroup.h"
 #include "cmd/cmd.h"
 #include "container/state.h"
+#include "container/status.h"
 #include "util/cleanup.h"
 
 struct events_opts
@@ -209,8 +210,8 @@ RT_CMD (events)
     }
   status = rt_state_status (dirfd, &s);
   close (dirfd);
-  if (strcmp (status, "stopped") == 0 || strcmp (status, "creating") == 0)
-    ret = rt_error_set (err, 0, "events: container with id %s is not running", s.id);
+  if (rt_status_check (RT_OP_EVENTS, s.id, status, err) < 0)
+    ret = -1;
   else if (o.stats)
     ret = print_event ("stats", s.id, s.cgroup_dirs, s.cgroup_dirs_len, err);
   else

@@ -7,6 +7,7 @@
 #include "cmd/cmd.h"
 #include "container/container.h"
 #include "container/state.h"
+#include "container/status.h"
 #include "cgroups/cgroup.h"
 #include "util/cleanup.h"
 
@@ -91,9 +92,8 @@ pause_resume (struct rt_context *ctx, const char *name, bool freeze, int argc, c
   status = rt_state_status (dirfd, &s);
   if (s.cgroup_dirs_len == 0)
     ret = rt_error_set (err, 0, "%s `%s`: the container has no cgroup (--cgroup-manager=disabled)", name, argv[first]);
-  else if (freeze ? strcmp (status, "running") != 0 && strcmp (status, "created") != 0
-                  : strcmp (status, "paused") != 0)
-    ret = rt_error_set (err, 0, "%s `%s`: the container is %s", name, argv[first], status);
+  else if (rt_status_check (freeze ? RT_OP_PAUSE : RT_OP_RESUME, argv[first], status, err) < 0)
+    ret = -1;
   else
     ret = rt_cgroup_freeze (s.cgroup_dirs, s.cgroup_dirs_len, freeze, err);
   rt_state_free (&s);

@@ -16,6 +16,7 @@
 #include "cgroups/devices.h"
 #include "cmd/cmd.h"
 #include "container/state.h"
+#include "container/status.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -417,8 +418,8 @@ update (struct rt_context *ctx, const char *id, struct update_opts *o, struct rt
       return rt_error_prefix (err, "update `%s`", id);
     }
   status = rt_state_status (dirfd, &s);
-  if (strcmp (status, "stopped") == 0 || strcmp (status, "creating") == 0)
-    ret = rt_error_set (err, 0, "the container is %s", status);
+  if (rt_status_check (RT_OP_UPDATE, id, status, err) < 0)
+    ret = -1;
   else if (s.cgroup_dirs_len == 0)
     ret = rt_error_set (err, 0, "the container has no cgroup (--cgroup-manager=disabled)");
   else

@@ -250,6 +250,7 @@ spawn (struct creation *c, struct rt_error *err)
   unsigned long flags = c->ns.clone_flags;
   struct rt_ns_restore saved;
   bool into_cgroup = false;
+  int clone_errno, restored;
 
   /* a cgroup namespace made at clone time would be rooted where rt sits
    * in the v1 hierarchies: the child unshares it once inside its cgroups */
@@ -271,10 +272,13 @@ spawn (struct creation *c, struct rt_error *err)
       close (c->sync[0]);
       rt_init_main (&a);
     }
-  rt_ns_restore (&saved);
+  clone_errno = errno;
+  restored = rt_ns_restore (&saved, err);
   rt_cgroup_join_release (&c->join);
   if (c->pid < 0)
-    return rt_error_set (err, errno, "clone the container process");
+    return rt_error_set (err, clone_errno, "clone the container process");
+  if (restored < 0)
+    return -1;
   close (c->sync[1]);
   c->sync[1] = -1;
   if (!into_cgroup && rt_cgroup_enter_v2 (c->cg.dirs, c->cg.len, c->pid, err) < 0)
@@ -395,7 +399,9 @@ rt_container_create (struct rt_context *ctx, const struct rt_create_opts *o, str
     c.ns.join_fd[i] = -1;
   if (rt_state_check_id (o->id, err) < 0 || load_config (&c, err) < 0)
     goto out;
-  if (rt_namespaces_prepare (c.cfg->linux, &c.ns, err) < 0 || (c.cfg->process && rt_caps_check (c.cfg->process->capabilities, err) < 0)
+  if (c.cfg->process)
+    rt_caps_check (c.cfg->process->capabilities);
+  if (rt_namespaces_prepare (c.cfg->linux, &c.ns, err) < 0
       || (c.cfg->linux && rt_seccomp_compile (c.cfg->linux->seccomp, &c.seccomp, err) < 0))
     {
       rt_error_prefix (err, "config.json");

@@ -24,6 +24,7 @@
 #include "cgroups/cgroup.h"
 #include "container/container.h"
 #include "container/state.h"
+#include "container/status.h"
 #include "container/sync.h"
 #include "linux/caps.h"
 #include "linux/namespaces.h"
@@ -63,13 +64,7 @@ check_status (struct execution *e, struct rt_error *err)
 {
   const char *status = rt_state_status (e->dirfd, &e->state);
 
-  if (strcmp (status, "running") == 0 || (strcmp (status, "paused") == 0 && e->o->ignore_paused))
-    return 0;
-  if (strcmp (status, "paused") == 0)
-    return rt_error_set (err, 0, "cannot exec in a paused container (use --ignore-paused to override)");
-  if (strcmp (status, "stopped") == 0)
-    return rt_error_set (err, 0, "cannot exec in a stopped container");
-  return rt_error_set (err, 0, "cannot exec in a container that is %s, not running (start it first)", status);
+  return rt_status_check (e->o->ignore_paused ? RT_OP_EXEC_IGNORE_PAUSED : RT_OP_EXEC, e->state.id, status, err);
 }
 
 static int
@@ -179,6 +174,9 @@ add_caps (oci_process *p, char *const *caps, size_t n, struct rt_error *err)
   /* as runc: ambient ones need inheritable, which --cap does not add */
   ambient = c->inheritable != NULL;
   for (i = 0; i < n; i++)
+    if (oci_table_find (oci_capabilities_table, caps[i]) == NULL)
+      return rt_error_set (err, 0, "--cap: unknown capability \"%s\"", caps[i]);
+  for (i = 0; i < n; i++)
     if (oci_strv_append (&c->bounding, &c->bounding_len, caps[i]) < 0
         || oci_strv_append (&c->effective, &c->effective_len, caps[i]) < 0
         || oci_strv_append (&c->permitted, &c->permitted_len, caps[i]) < 0
@@ -256,7 +254,8 @@ check_process (const oci_process *p, struct rt_error *err)
     return rt_error_set (err, 0, "process: cwd `%s` must be an absolute path", p->cwd);
   if (rt_lsm_check (p, err) < 0)
     return -1;
-  return rt_caps_check (p->capabilities, err);
+  rt_caps_check (p->capabilities);
+  return 0;
 }
 
 static int
@@ -339,7 +338,7 @@ open_init (struct execution *e, struct rt_error *err)
   /* what was opened is init's unless it exited (and its pid was reused)
    * meanwhile, which also explains a failure */
   if (!rt_state_process_alive (&e->state))
-    return rt_error_set (err, 0, "cannot exec in a stopped container");
+    return rt_status_check (RT_OP_EXEC, e->state.id, "stopped", err);
   return r;
 }
 
@@ -577,6 +576,7 @@ spawn (struct execution *e, struct rt_error *err)
   struct rt_ns_restore saved;
   struct rt_affinity_saved aff;
   bool into_cgroup;
+  int clone_errno, restored;
 
   /* CVE-2019-5736: the child runs rt's binary inside the container until
    * its execve; non-dumpable from birth, its /proc/PID/exe, cwd, root and
@@ -587,25 +587,25 @@ spawn (struct execution *e, struct rt_error *err)
     return -1;
   /* the pid (and time) namespace applies to children only: join it here */
   if (rt_ns_for_children (&none, &e->ns, &flags, &saved, err) < 0)
-    {
-      rt_ns_restore (&saved);
-      return -1;
-    }
+    return -1;
   /* execCPUAffinity.initial: inherited from rt at the clone */
   if (rt_affinity_push_initial (e->p, &aff, err) < 0)
     {
-      rt_ns_restore (&saved);
+      rt_ns_restore (&saved, NULL);
       return -1;
     }
   fflush (NULL);
   e->pid = rt_clone_child (0, e->cgroup_fd, &e->pidfd, &into_cgroup);
   if (e->pid == 0)
     exec_child (e);
+  clone_errno = errno;
   rt_affinity_pop (&aff);
-  rt_ns_restore (&saved);
+  restored = rt_ns_restore (&saved, err);
   rt_cgroup_join_release (&e->join);
   if (e->pid < 0)
-    return rt_error_set (err, errno, "clone the process");
+    return rt_error_set (err, clone_errno, "clone the process");
+  if (restored < 0)
+    return -1;
   close (e->sync[1]);
   e->sync[1] = -1;
   if (e->console[1] >= 0)

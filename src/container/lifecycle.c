@@ -14,6 +14,7 @@
 #include "container/container.h"
 #include "container/hooks.h"
 #include "container/state.h"
+#include "container/status.h"
 #include "linux/rdt.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -138,10 +139,10 @@ rt_container_start (struct rt_context *ctx, const char *id, struct rt_error *err
   if (dirfd < 0 || rt_state_read (dirfd, &s, err) < 0)
     return -1;
   status = rt_state_status (dirfd, &s);
-  if (strcmp (status, "created") != 0)
+  if (rt_status_check (RT_OP_START, id, status, err) < 0)
     {
       rt_state_free (&s);
-      return rt_error_set (err, 0, "cannot start container `%s`: it is %s, not created", id, status);
+      return -1;
     }
   fifo = openat (dirfd, RT_FIFO_FILE, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fifo < 0)
@@ -199,8 +200,8 @@ rt_container_kill (struct rt_context *ctx, const char *id, int sig, bool all, st
       if (ret == 0 && strcmp (status, "paused") == 0 && sig == SIGKILL)
         ret = rt_cgroup_freeze (s.cgroup_dirs, s.cgroup_dirs_len, false, err);
     }
-  else if (strcmp (status, "stopped") == 0 || strcmp (status, "creating") == 0)
-    ret = rt_error_set (err, 0, "container `%s` is not running", id);
+  else if (rt_status_check (RT_OP_KILL, id, status, err) < 0)
+    ret = -1;
   else if (kill (s.pid, sig) < 0)
     ret = rt_error_set (err, errno, "kill container `%s`", id);
   rt_state_free (&s);
@@ -240,11 +241,8 @@ rt_container_delete (struct rt_context *ctx, const char *id, bool force, const o
   status = rt_state_status (dirfd, &s);
   if (strcmp (status, "stopped") != 0)
     {
-      if (!force && strcmp (status, "creating") != 0)
-        {
-          rt_error_set (err, 0, "cannot delete container `%s` that is not stopped: %s", id, status);
-          goto out;
-        }
+      if (!force && strcmp (status, "creating") != 0 && rt_status_check (RT_OP_DELETE, id, status, err) < 0)
+        goto out;
       if (s.cgroup_dirs_len > 0 && strcmp (status, "paused") == 0)
         rt_cgroup_freeze (s.cgroup_dirs, s.cgroup_dirs_len, false, NULL);
       if (s.pid > 0)

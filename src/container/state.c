@@ -14,6 +14,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "cgroups/cgroup.h"
+#include "container/status.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -67,7 +68,7 @@ rt_state_dir_create (const char *root, const char *id, struct rt_error *err)
   if (mkdirat (rootfd, id, 0700) < 0)
     {
       if (errno == EEXIST)
-        return rt_error_set (err, 0, "container `%s` already exists", id);
+        return rt_error_set (err, 0, RT_ERR_EXISTS ": `%s`", id);
       return rt_error_set (err, errno, "create state directory `%s/%s`", root, id);
     }
   fd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
@@ -96,7 +97,12 @@ rt_state_dir_open (const char *root, const char *id, bool exclusive, struct rt_e
   if (fd < 0)
     {
       if (rootfd < 0 || errno == ENOENT)
-        return rt_error_set (err, ENOENT, "container `%s` does not exist", id);
+        {
+          rt_error_set (err, 0, RT_ERR_NOT_EXIST ": `%s`", id);
+          if (err)
+            err->errnum = ENOENT; /* for delete --force */
+          return -1;
+        }
       return rt_error_set (err, errno, "open container `%s`", id);
     }
   /* readers need no lock: state.json is replaced atomically */
@@ -221,8 +227,13 @@ rt_state_read (int dirfd, struct rt_state *s, struct rt_error *err)
     {
       /* a create killed before its first state write: no container yet */
       if (err && err->errnum == ENOENT)
-        return rt_error_set (err, ENOENT, "container does not exist (its creation was interrupted: "
-                                          "`rt delete --force` removes what is left)");
+        {
+          rt_error_set (err, 0, RT_ERR_NOT_EXIST " (its creation was interrupted: "
+                                                 "`rt delete --force` removes what is left)");
+          if (err)
+            err->errnum = ENOENT;
+          return -1;
+        }
       return -1;
     }
   root = yajl_tree_parse (data, errbuf, sizeof errbuf);

@@ -8,11 +8,14 @@
 #include <sys/prctl.h>
 
 #include "tables.h"
+#include "util/log.h"
 
-/* Names to a bit mask; names the running kernel lacks are skipped, as runc
- * does, so one config works on older and newer kernels. */
-static int
-to_mask (char **names, size_t n, uint64_t *mask, const char *set, struct rt_error *err)
+/* Names to a bit mask. Names that libcap's table or the running kernel do
+ * not know are left out: engines pass capabilities newer than a host, and
+ * the runtime-spec says such a name is a warning (rt_caps_check), not a
+ * reason to fail. */
+static void
+to_mask (char **names, size_t n, uint64_t *mask)
 {
   size_t i;
 
@@ -20,28 +23,37 @@ to_mask (char **names, size_t n, uint64_t *mask, const char *set, struct rt_erro
   for (i = 0; i < n; i++)
     {
       const struct oci_name_value *e = oci_table_find (oci_capabilities_table, names[i]);
-      if (e == NULL)
-        return rt_error_set (err, 0, ".process.capabilities.%s[%zu]: unknown capability \"%s\"", set, i, names[i]);
-      if (e->value <= (uint64_t) cap_max_bits () - 1)
+      if (e != NULL && e->value <= (uint64_t) cap_max_bits () - 1)
         *mask |= 1ULL << e->value;
     }
-  return 0;
 }
 
-int
-rt_caps_check (const oci_capabilities *c, struct rt_error *err)
+static void
+warn_unknown (char **names, size_t n, const char *set)
 {
-  uint64_t m;
+  size_t i;
 
+  for (i = 0; i < n; i++)
+    {
+      const struct oci_name_value *e = oci_table_find (oci_capabilities_table, names[i]);
+      if (e == NULL)
+        rt_log_warning (".process.capabilities.%s[%zu]: unknown capability \"%s\", ignored", set, i, names[i]);
+      else if (e->value > (uint64_t) cap_max_bits () - 1)
+        rt_log_warning (".process.capabilities.%s[%zu]: %s is not known to this kernel, ignored", set, i,
+                        names[i]);
+    }
+}
+
+void
+rt_caps_check (const oci_capabilities *c)
+{
   if (c == NULL)
-    return 0;
-  if (to_mask (c->bounding, c->bounding_len, &m, "bounding", err) < 0
-      || to_mask (c->effective, c->effective_len, &m, "effective", err) < 0
-      || to_mask (c->inheritable, c->inheritable_len, &m, "inheritable", err) < 0
-      || to_mask (c->permitted, c->permitted_len, &m, "permitted", err) < 0
-      || to_mask (c->ambient, c->ambient_len, &m, "ambient", err) < 0)
-    return -1;
-  return 0;
+    return;
+  warn_unknown (c->bounding, c->bounding_len, "bounding");
+  warn_unknown (c->effective, c->effective_len, "effective");
+  warn_unknown (c->inheritable, c->inheritable_len, "inheritable");
+  warn_unknown (c->permitted, c->permitted_len, "permitted");
+  warn_unknown (c->ambient, c->ambient_len, "ambient");
 }
 
 int
@@ -50,8 +62,7 @@ rt_caps_drop_bounding (const oci_capabilities *c, struct rt_error *err)
   uint64_t keep = 0;
   int cap;
 
-  if (to_mask (c ? c->bounding : NULL, c ? c->bounding_len : 0, &keep, "bounding", err) < 0)
-    return -1;
+  to_mask (c ? c->bounding : NULL, c ? c->bounding_len : 0, &keep);
   for (cap = 0; cap < cap_max_bits (); cap++)
     if (!(keep & (1ULL << cap)) && prctl (PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
       return rt_error_set (err, errno, "drop capability %d from the bounding set", cap);
@@ -80,12 +91,13 @@ rt_caps_apply (const oci_capabilities *c, struct rt_error *err)
   cap_t caps;
   int cap, r;
 
-  if (c != NULL
-      && (to_mask (c->effective, c->effective_len, &eff, "effective", err) < 0
-          || to_mask (c->inheritable, c->inheritable_len, &inh, "inheritable", err) < 0
-          || to_mask (c->permitted, c->permitted_len, &prm, "permitted", err) < 0
-          || to_mask (c->ambient, c->ambient_len, &amb, "ambient", err) < 0))
-    return -1;
+  if (c != NULL)
+    {
+      to_mask (c->effective, c->effective_len, &eff);
+      to_mask (c->inheritable, c->inheritable_len, &inh);
+      to_mask (c->permitted, c->permitted_len, &prm);
+      to_mask (c->ambient, c->ambient_len, &amb);
+    }
   caps = cap_init ();
   if (caps == NULL)
     return rt_error_set (err, errno, "capabilities");
@@ -96,7 +108,8 @@ rt_caps_apply (const oci_capabilities *c, struct rt_error *err)
   cap_free (caps);
   if (r < 0)
     return rt_error_set (err, errno, "set capabilities");
-  prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+  if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+    return rt_error_set (err, errno, "clear the ambient capabilities");
   for (cap = 0; cap < cap_max_bits (); cap++)
     /* as runc: an ambient capability that is not also inheritable and
      * permitted cannot be raised, and is left out rather than failing */

@@ -6,7 +6,8 @@
 #include "ocispec.h"
 #include "util/error.h"
 
-int rt_caps_check (const oci_capabilities *c, struct rt_error *err);
+/* Warns, naming each, about capabilities that cannot be granted here. */
+void rt_caps_check (const oci_capabilities *c);
 int rt_caps_drop_bounding (const oci_capabilities *c, struct rt_error *err);
 int rt_caps_apply (const oci_capabilities *c, struct rt_error *err);
 

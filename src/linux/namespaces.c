@@ -129,6 +129,16 @@ write_time_offsets (const oci_linux *l, struct rt_error *err)
   return 0;
 }
 
+/* Opens rt's own namespace of a kind for its children, to go back to. */
+static int
+save_for_children (const char *path, int *fd, struct rt_error *err)
+{
+  *fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (*fd < 0)
+    return rt_error_set (err, errno, "open `%s`", path);
+  return 0;
+}
+
 int
 rt_ns_for_children (const oci_config *cfg, struct rt_namespaces *ns, unsigned long *clone_flags,
                     struct rt_ns_restore *saved, struct rt_error *err)
@@ -139,38 +149,53 @@ rt_ns_for_children (const oci_config *cfg, struct rt_namespaces *ns, unsigned lo
   saved->pid_fd = saved->time_fd = -1;
   if (l && l->time_offsets.len > 0 && !new_time)
     return rt_error_set (err, 0, ".linux.timeOffsets: needs a new time namespace");
-  if (ns->join_fd[0] >= 0)
-    saved->pid_fd = open ("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
-  if (ns->join_fd[7] >= 0 || new_time)
-    saved->time_fd = open ("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+  if ((ns->join_fd[0] >= 0 && save_for_children ("/proc/self/ns/pid_for_children", &saved->pid_fd, err) < 0)
+      || ((ns->join_fd[7] >= 0 || new_time)
+          && save_for_children ("/proc/self/ns/time_for_children", &saved->time_fd, err) < 0))
+    goto fail;
   if (join (ns, "pid", err) < 0 || join (ns, "time", err) < 0)
-    return -1;
+    goto fail;
   if (new_time)
     {
       /* offsets can only be set before a process lives in the namespace */
       if (unshare (CLONE_NEWTIME) < 0)
-        return rt_error_set (err, errno, "create the time namespace");
+        {
+          rt_error_set (err, errno, "create the time namespace");
+          goto fail;
+        }
       *clone_flags &= ~(unsigned long) CLONE_NEWTIME;
       if (l && write_time_offsets (l, err) < 0)
-        return -1;
+        goto fail;
     }
   return 0;
+fail:
+  /* what was joined is left again; a failure to leave is the one to tell */
+  rt_ns_restore (saved, err);
+  return -1;
 }
 
-void
-rt_ns_restore (struct rt_ns_restore *saved)
+static int
+restore_one (int *fd, int type, const char *name, struct rt_error *err)
 {
-  if (saved->pid_fd >= 0)
-    {
-      setns (saved->pid_fd, CLONE_NEWPID);
-      close (saved->pid_fd);
-    }
-  if (saved->time_fd >= 0)
-    {
-      setns (saved->time_fd, CLONE_NEWTIME);
-      close (saved->time_fd);
-    }
-  saved->pid_fd = saved->time_fd = -1;
+  int r = 0;
+
+  if (*fd < 0)
+    return 0;
+  if (setns (*fd, type) < 0)
+    r = rt_error_set (err, errno, "return to rt's own %s namespace", name);
+  close (*fd);
+  *fd = -1;
+  return r;
+}
+
+int
+rt_ns_restore (struct rt_ns_restore *saved, struct rt_error *err)
+{
+  /* both are tried: a process left in a container's namespace for its
+   * children would run the hooks that follow in it */
+  int r = restore_one (&saved->pid_fd, CLONE_NEWPID, "pid", err);
+
+  return restore_one (&saved->time_fd, CLONE_NEWTIME, "time", err) < 0 ? -1 : r;
 }
 
 int

@@ -26,7 +26,7 @@ int rt_namespaces_join (const struct rt_namespaces *ns, struct rt_error *err);
 
 /* The pid and time namespaces of rt itself for its children: joined or
  * new ones are set before the clone (no second fork) and restored after,
- * so that hooks run in rt's own. */
+ * so that hooks run in rt's own. On failure nothing is left joined. */
 struct rt_ns_restore
 {
   int pid_fd;
@@ -34,7 +34,9 @@ struct rt_ns_restore
 };
 int rt_ns_for_children (const oci_config *cfg, struct rt_namespaces *ns, unsigned long *clone_flags,
                         struct rt_ns_restore *saved, struct rt_error *err);
-void rt_ns_restore (struct rt_ns_restore *saved);
+/* Back to rt's own namespaces; fails when rt cannot return (its later
+ * children, the hooks, must not start inside the container's). */
+int rt_ns_restore (struct rt_ns_restore *saved, struct rt_error *err);
 
 /* clone3 with FLAGS (a pidfd into *PIDFD when it is not NULL), born in the
  * cgroup of CGROUP_FD when the kernel allows it; *INTO_CGROUP says whether

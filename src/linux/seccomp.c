@@ -15,6 +15,7 @@
 
 #include "tables.h"
 #include "util/cleanup.h"
+#include "util/log.h"
 
 static int
 action_of (const char *name, bool has_errno, uint32_t errno_ret, const char *where, uint32_t *out,
@@ -37,13 +38,28 @@ action_of (const char *name, bool has_errno, uint32_t errno_ret, const char *whe
   return 0;
 }
 
+/* libseccomp ANDs the conditions of one rule, but cannot AND two on the
+ * same argument: a rule with two conditions on one argument is added, as
+ * runc does, as one rule per condition (which ORs them). */
+static bool
+repeats_an_arg (const struct scmp_arg_cmp *conds, size_t n)
+{
+  size_t i, j;
+
+  for (i = 0; i < n; i++)
+    for (j = i + 1; j < n; j++)
+      if (conds[i].arg == conds[j].arg)
+        return true;
+  return false;
+}
+
 static int
 add_rule (scmp_filter_ctx ctx, const oci_seccomp_syscall *sc, uint32_t action, int nr, size_t i,
           struct rt_error *err)
 {
-  struct scmp_arg_cmp *conds = calloc (sc->args_len + 1, sizeof *conds);
+  cleanup_free struct scmp_arg_cmp *conds = calloc (sc->args_len + 1, sizeof *conds);
   size_t j;
-  int r;
+  int r = 0;
 
   if (conds == NULL)
     return rt_error_set (err, ENOMEM, "seccomp");
@@ -52,18 +68,18 @@ add_rule (scmp_filter_ctx ctx, const oci_seccomp_syscall *sc, uint32_t action, i
       const oci_seccomp_arg *a = sc->args[j];
       const struct oci_name_value *op = oci_table_find (oci_seccomp_operators, a->op);
       if (op == NULL || a->index > 5)
-        {
-          free (conds);
-          return rt_error_set (err, 0, ".linux.seccomp.syscalls[%zu].args[%zu]: %s", i, j,
-                               op == NULL ? "unknown seccomp operator" : "index must be 0 to 5");
-        }
+        return rt_error_set (err, 0, ".linux.seccomp.syscalls[%zu].args[%zu]: %s", i, j,
+                             op == NULL ? "unknown seccomp operator" : "index must be 0 to 5");
       conds[j].arg = a->index;
       conds[j].op = (enum scmp_compare) op->value;
       conds[j].datum_a = a->value;
       conds[j].datum_b = a->value_two;
     }
-  r = seccomp_rule_add_array (ctx, action, nr, (unsigned) sc->args_len, conds);
-  free (conds);
+  if (!repeats_an_arg (conds, sc->args_len))
+    r = seccomp_rule_add_array (ctx, action, nr, (unsigned) sc->args_len, conds);
+  else
+    for (j = 0; j < sc->args_len && r >= 0; j++)
+      r = seccomp_rule_add_array (ctx, action, nr, 1, &conds[j]);
   if (r < 0)
     return rt_error_set (err, -r, ".linux.seccomp.syscalls[%zu]: add rule", i);
   return 0;
@@ -79,25 +95,31 @@ add_syscalls (scmp_filter_ctx ctx, const oci_seccomp *s, uint32_t def, bool *not
       const oci_seccomp_syscall *sc = s->syscalls[i];
       cleanup_free char *where = NULL;
       uint32_t action;
-      size_t known = 0;
 
       if (asprintf (&where, ".linux.seccomp.syscalls[%zu].action", i) < 0)
         return rt_error_set (err, ENOMEM, "seccomp");
       if (action_of (sc->action, sc->has_errno_ret, sc->errno_ret, where, &action, err) < 0)
         return -1;
-      if (action == SCMP_ACT_NOTIFY)
-        *notify = true;
       for (j = 0; j < sc->names_len; j++)
         {
           int nr = seccomp_syscall_resolve_name (sc->names[j]);
+          /* engines' profiles name syscalls newer than this libseccomp or
+           * of other architectures: skipped, as runc and crun do */
           if (nr == __NR_SCMP_ERROR)
-            continue; /* not on this kernel or architecture */
-          known++;
+            {
+              rt_log_debug (".linux.seccomp.syscalls[%zu].names[%zu]: unknown syscall \"%s\", skipped", i, j,
+                            sc->names[j]);
+              continue;
+            }
+          /* rt's child still writes once the filter is on (its errors, the
+           * agent's message): an agent it waits on could never answer */
+          if (action == SCMP_ACT_NOTIFY && strcmp (sc->names[j], "write") == 0)
+            return rt_error_set (err, 0, ".linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY cannot be used for the write syscall", i);
+          if (action == SCMP_ACT_NOTIFY)
+            *notify = true;
           if (action != def && add_rule (ctx, sc, action, nr, i, err) < 0)
             return -1;
         }
-      if (known == 0 && sc->names_len > 0)
-        return rt_error_set (err, 0, ".linux.seccomp.syscalls[%zu].names: unknown syscall \"%s\"", i, sc->names[0]);
     }
   return 0;
 }

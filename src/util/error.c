@@ -26,8 +26,9 @@ rt_error_setv (struct rt_error *err, int errnum, const char *fmt, va_list ap)
   if (err == NULL)
     return -1;
   free (err->msg);
-  err->errnum = errnum;
   err->msg = format_message (errnum, fmt, ap);
+  /* no memory for the message: main still says what went wrong */
+  err->errnum = err->msg == NULL ? ENOMEM : errnum;
   return -1;
 }
 
@@ -56,7 +57,7 @@ rt_error_prefix (struct rt_error *err, const char *fmt, ...)
   va_end (ap);
   if (ctx == NULL)
     return -1;
-  if (asprintf (&joined, "%s: %s", ctx, err->msg ? err->msg : "unknown error") < 0)
+  if (asprintf (&joined, "%s: %s", ctx, err->msg ? err->msg : err->errnum ? strerror (err->errnum) : "unknown error") < 0)
     joined = NULL;
   free (ctx);
   if (joined != NULL)

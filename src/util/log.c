@@ -66,7 +66,7 @@ timestamp (char *buf, size_t size)
 }
 
 static void
-write_json_line (const char *level, const char *msg)
+write_json_line (int fd, const char *level, const char *msg)
 {
   yajl_gen g = yajl_gen_alloc (NULL);
   const unsigned char *buf;
@@ -85,7 +85,7 @@ write_json_line (const char *level, const char *msg)
   yajl_gen_string (g, (const unsigned char *) ts, strlen (ts));
   yajl_gen_map_close (g);
   if (yajl_gen_get_buf (g, &buf, &len) == yajl_gen_status_ok)
-    dprintf (log_fd, "%.*s\n", (int) len, (const char *) buf);
+    dprintf (fd, "%.*s\n", (int) len, (const char *) buf);
   yajl_gen_free (g);
 }
 
@@ -98,26 +98,68 @@ one_line (char *msg)
       *msg = ' ';
 }
 
+/* msg as a Go string literal, as logrus' text format quotes values */
+static char *
+quoted (const char *msg)
+{
+  char *q = malloc (strlen (msg) * 2 + 3), *o = q;
+  const char *p;
+
+  if (q == NULL)
+    return NULL;
+  *o++ = '"';
+  for (p = msg; *p; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        *o++ = '\\';
+      *o++ = *p;
+    }
+  *o++ = '"';
+  *o = '\0';
+  return q;
+}
+
+/* One line, in one write (the log is shared, O_APPEND), as runc writes
+ * it with logrus: text `time="..." level=... msg="..."`, or JSON. */
+static void
+write_line (int fd, const char *level, const char *msg)
+{
+  char ts[64], *q;
+
+  if (log_format == RT_LOG_JSON)
+    {
+      write_json_line (fd, level, msg);
+      return;
+    }
+  timestamp (ts, sizeof ts);
+  q = quoted (msg);
+  if (q != NULL)
+    dprintf (fd, "time=\"%s\" level=%s msg=%s\n", ts, level, q);
+  free (q);
+}
+
 static void
 log_message (const char *level, bool to_stderr, const char *fmt, va_list ap)
 {
   char *msg = NULL;
-  char ts[64];
 
   if (vasprintf (&msg, fmt, ap) < 0)
-    return;
+    {
+      /* the message itself did not fit in memory: say that much */
+      if (to_stderr)
+        fputs ("rt: out of memory\n", stderr);
+      return;
+    }
   one_line (msg);
   if (to_stderr)
     fprintf (stderr, "rt: %s\n", msg);
   if (log_fd >= 0)
+    write_line (log_fd, level, msg);
+  else if (!to_stderr)
     {
-      if (log_format == RT_LOG_JSON)
-        write_json_line (level, msg);
-      else
-        {
-          timestamp (ts, sizeof ts);
-          dprintf (log_fd, "%s %s: %s\n", ts, level, msg);
-        }
+      /* debug lines without --log go to stderr, as runc's do */
+      fflush (stderr);
+      write_line (STDERR_FILENO, level, msg);
     }
   free (msg);
 }

@@ -34,6 +34,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
@@ -153,7 +154,7 @@ static int usage(void)
 		"  mknod PATH       create char device 1:3: ok or ERRNO\n"
 		"  personality      current persona\n"
 		"  sched            scheduling policy, priority, nice\n"
-		"  syscall NAME     getcwd | mkdir | chmod | getpid | unshare: ok or ERRNO\n"
+		"  syscall NAME     getcwd | mkdir | chmod | getpid | unshare | process_vm_readv:PID: ok or ERRNO\n"
 		"  tty              isatty of fds 0 1 2\n"
 		"  loopback         lo=up|down\n"
 		"  kill PID SIGNAL  send SIGNAL (number) to PID: ok or ERRNO\n"
@@ -666,6 +667,11 @@ static int cmd_syscall(const char *name)
 		r = syscall(SYS_getpid);
 	} else if (strcmp(name, "unshare") == 0) {
 		r = unshare(CLONE_NEWUTS);
+	} else if (strncmp(name, "process_vm_readv:", 17) == 0) {
+		/* a syscall whose first argument the caller picks (a pid) */
+		char byte;
+		struct iovec local = { &byte, 1 }, remote = { (void *)4096, 1 };
+		r = syscall(SYS_process_vm_readv, atoi(name + 17), &local, 1, &remote, 1, 0);
 	} else {
 		out("unknown syscall %s\n", name);
 		return 2;

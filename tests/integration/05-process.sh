@@ -122,6 +122,22 @@ test_capabilities_non_root_without_ambient() {
 	assert_kv CapAmb 0000000000000000
 }
 
+# runtime-spec: a capability the runtime cannot grant (a name newer than
+# this host, or no capability at all) is a warning naming it, and the
+# container runs with the others (runc warns too).
+test_capabilities_unknown_warn_and_run() {
+	cfg '.process.capabilities = {
+		"bounding": ["CAP_KILL", "CAP_FUTURE_THING"], "effective": ["CAP_KILL", "CAP_FUTURE_THING"],
+		"permitted": ["CAP_KILL", "CAP_FUTURE_THING"], "inheritable": [], "ambient": ["cap_kill; rm -rf /"]}'
+	set_args /rt-helper caps
+	ctr_run c1
+	assert_success "run with capabilities this host does not know"
+	assert_contains "$ERR" CAP_FUTURE_THING "the warning names the capability"
+	assert_kv CapBnd "$(capmask $CAP_KILL)"
+	assert_kv CapEff "$(capmask $CAP_KILL)"
+	assert_kv CapAmb 0000000000000000
+}
+
 test_no_new_privileges() {
 	cfg '.process.noNewPrivileges = true'
 	run_helper caps

@@ -77,6 +77,51 @@ test_isol_seccomp_kill() {
 	done
 }
 
+# Engines' profiles name syscalls newer than a host's libseccomp: a rule
+# whose every name is unknown is dropped, not a failed container (runc and
+# crun skip such names too); the known rules still apply.
+test_isol_seccomp_rule_of_unknown_names_dropped() {
+	cfg '.root.readonly = false'
+	set_args /rt-helper syscall mkdir
+	profile SCMP_ACT_ALLOW "[{\"names\": [\"no_such_syscall_1\", \"no_such_syscall_2\"], \"action\": \"SCMP_ACT_KILL\"},
+		{\"names\": $MKDIR_NAMES, \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 13}]"
+	ctr_run "u1-$$"
+	assert_success "run with a rule of unknown syscalls"
+	assert_eq "$OUT" EACCES "the known rule still applies"
+}
+
+# At --debug rt says which names it skipped.
+rt_only test_isol_seccomp_unknown_names_logged
+test_isol_seccomp_unknown_names_logged() {
+	set_args /rt-helper exit 0
+	profile SCMP_ACT_ALLOW '[{"names": ["getcwd", "no_such_syscall_1"], "action": "SCMP_ACT_ERRNO"}]'
+	run_cmd "$RT" --root "$ROOT" --debug --log "$T/debug.log" run --bundle "$BUNDLE" "u2-$$"
+	assert_success "run"
+	grep -q 'names\[1\]: unknown syscall \\"no_such_syscall_1\\", skipped' "$T/debug.log" ||
+		fail "no debug line for the skipped name: $(cat "$T/debug.log")"
+}
+
+# libseccomp cannot AND two conditions on one argument: such a rule acts as
+# one rule per condition (runc's reading), and create does not fail.
+test_isol_seccomp_two_conditions_on_one_arg() {
+	profile SCMP_ACT_ALLOW '[{"names": ["process_vm_readv"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13,
+		"args": [{"index": 0, "value": 100, "op": "SCMP_CMP_EQ"}, {"index": 0, "value": 9001, "op": "SCMP_CMP_EQ"}]}]'
+	run_helper syscall process_vm_readv:100
+	assert_eq "$OUT" EACCES "pid 100 matches the first condition"
+	run_helper syscall process_vm_readv:9001
+	assert_eq "$OUT" EACCES "pid 9001 matches the second condition"
+	run_helper syscall process_vm_readv:5000
+	assert_eq "$OUT" ESRCH "pid 5000 matches neither"
+}
+
+# rt's child writes after the filter is on: notifying write is refused (as runc).
+rt_only test_isol_seccomp_notify_write_refused
+test_isol_seccomp_notify_write_refused() {
+	profile SCMP_ACT_ALLOW '[{"names": ["write"], "action": "SCMP_ACT_NOTIFY"}]'
+	cfg '.linux.seccomp.listenerPath = "/nonexistent.sock"'
+	expect_create_error '.linux.seccomp.syscalls[0]: SCMP_ACT_NOTIFY cannot be used for the write syscall'
+}
+
 rt_only test_isol_seccomp_bad_values
 test_isol_seccomp_bad_values() {
 	profile SCMP_ACT_ALLOW "[{\"names\": $MKDIR_NAMES, \"action\": \"SCMP_ACT_KILL\", \"errnoRet\": 1}]"

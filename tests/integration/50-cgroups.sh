@@ -369,6 +369,67 @@ test_cg_delete_removes_every_dir() {
 	assert_nothing_left c1
 }
 
+# cg50_nest ID: make `child/grandchild` below the container's cgroup in
+# every hierarchy and move an exec'd sleeper there, as a container that
+# makes cgroups of its own would (systemd inside, Docker in Docker, kind).
+# Prints the host pid of the nested process.
+cg50_nest() {
+	local id=$1 d pid
+	rt exec -d "$id" /rt-helper sleep 600 </dev/null >"$T/nest.out" 2>&1 || fail "exec of a sleeper into $id"
+	wait_until 5 _cg50_two_procs "$id" || fail "the exec'd sleeper did not show up"
+	pid=$(cat "$(cg50_dir "$id" cgroup.procs | head -n1)/cgroup.procs" | grep -vx "$(pid_of "$id")" | head -n1)
+	for d in $(container_cgroup_dirs "$id"); do
+		mkdir -p "$d/child/grandchild" || fail "mkdir below $d"
+		if [ -f "$d/cpuset.cpus" ]; then
+			cat "$d/cpuset.cpus" >"$d/child/cpuset.cpus" && cat "$d/cpuset.mems" >"$d/child/cpuset.mems" &&
+				cat "$d/cpuset.cpus" >"$d/child/grandchild/cpuset.cpus" &&
+				cat "$d/cpuset.mems" >"$d/child/grandchild/cpuset.mems"
+		fi
+		echo "$pid" >"$d/child/grandchild/cgroup.procs" || fail "move $pid into $d/child/grandchild"
+	done
+	echo "$pid"
+}
+_cg50_two_procs() { [ "$(grep -c . "$(cg50_dir "$1" cgroup.procs | head -n1)/cgroup.procs")" -ge 2 ]; }
+
+# A container whose processes sit in cgroups it made below its own is
+# still deleted whole (runc removes the subtree too); ps, kill --all and
+# pause see the nested process.
+test_cg_delete_with_sub_cgroups() {
+	local dirs d nested
+	cg50_start c1
+	dirs=$(container_cgroup_dirs c1)
+	nested=$(cg50_nest c1)
+	run_rt ps --format json c1
+	assert_success "ps"
+	jq -e --argjson p "$nested" 'index($p) != null' <<<"$OUT" >/dev/null || fail "ps does not list the nested $nested: $OUT"
+	run_rt pause c1
+	assert_success "pause"
+	d=$(cg50_need c1 freezer.state)
+	assert_eq "$(cat "$d/child/grandchild/freezer.state")" FROZEN "the nested cgroup, once paused"
+	run_rt resume c1
+	assert_success "resume"
+	run_rt delete --force c1
+	assert_success "delete --force with sub-cgroups"
+	wait_pid_gone "$nested"
+	for d in $dirs; do
+		[ ! -d "$d" ] || fail "$d left after delete"
+	done
+	assert_nothing_left c1
+}
+
+test_cg_kill_all_and_delete_with_sub_cgroups() {
+	local nested
+	cg50_start c1
+	nested=$(cg50_nest c1)
+	run_rt kill --all c1 KILL
+	assert_success "kill --all"
+	wait_pid_gone "$nested"
+	wait_status c1 stopped
+	run_rt delete c1
+	assert_success "delete of the stopped container with sub-cgroups"
+	assert_nothing_left c1
+}
+
 # ---------------------------------------------------------------------------
 # The cgroup v2 code paths: a private mount namespace where cgroup2 is
 # mounted over /sys/fs/cgroup (hiding the v1 hierarchies). Its root has

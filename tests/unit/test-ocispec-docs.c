@@ -186,8 +186,8 @@ Test (process, errors_are_rooted_at_the_process)
   expect_error (&oci_process_type, "process.json", "{\"args\":[\"sh\"]}",
                 "process.json: .cwd: missing required property");
   expect_error (&oci_process_type, "process.json",
-                "{\"cwd\":\"/\",\"capabilities\":{\"bounding\":[\"CAP_NOPE\"]}}",
-                "process.json: .capabilities.bounding[0]: unknown capability \"CAP_NOPE\"");
+                "{\"cwd\":\"/\",\"capabilities\":{\"bounding\":[7]}}",
+                "process.json: .capabilities.bounding[0]: expected a string, got integer");
   expect_error (&oci_process_type, "process.json", "[]",
                 "process.json: expected a JSON object at the top level");
 }

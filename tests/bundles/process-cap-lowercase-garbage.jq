@@ -1,2 +1,0 @@
-# expect: \.process\.capabilities\.ambient\[0\]
-.process.capabilities.ambient = ["cap_kill; rm -rf /"]
