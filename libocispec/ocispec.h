@@ -27,7 +27,7 @@
  * into syntax errors; nothing should test that macro (use __linux__). */
 #undef linux
 
-#define OCI_SPEC_VERSION "1.2.0"
+#define OCI_SPEC_VERSION "1.3.0"
 
 typedef struct
 {
@@ -265,7 +265,8 @@ typedef struct
 
 typedef struct
 {
-  int64_t limit;
+  int64_t limit; /* -1 (or below 0): no limit; 0 is a limit (1.3) */
+  bool has_limit;
 } oci_pids;
 
 typedef struct
@@ -501,6 +502,21 @@ typedef struct
 
 typedef struct
 {
+  bool enabled, has_enabled;
+  bool schemata, has_schemata;     /* 1.3: linux.intelRdt.schemata */
+  bool monitoring, has_monitoring; /* 1.3: linux.intelRdt.enableMonitoring */
+} oci_features_intel_rdt;
+
+typedef struct
+{
+  char **modes;
+  size_t modes_len;
+  char **flags;
+  size_t flags_len;
+} oci_features_memory_policy;
+
+typedef struct
+{
   char **namespaces;
   size_t namespaces_len;
   char **capabilities;
@@ -509,8 +525,10 @@ typedef struct
   oci_features_seccomp *seccomp;
   oci_feature_enabled *apparmor;
   oci_feature_enabled *selinux;
-  oci_feature_enabled *intel_rdt;
+  oci_features_intel_rdt *intel_rdt;
+  oci_features_memory_policy *memory_policy;
   oci_features_mount_extensions *mount_extensions;
+  oci_feature_enabled *net_devices;
 } oci_features_linux;
 
 typedef struct
@@ -523,6 +541,8 @@ typedef struct
   size_t mount_options_len;
   oci_features_linux *linux;
   oci_strmap annotations;
+  char **potentially_unsafe_config_annotations; /* a name ending in `.` is a prefix */
+  size_t potentially_unsafe_config_annotations_len;
 } oci_features;
 
 /* ---- API ----

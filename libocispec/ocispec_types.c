@@ -230,7 +230,7 @@ TYPE (cpu_type, cpu_fields);
 
 #define CUR oci_pids
 static const struct oci_field pids_fields[] = {
-  NUM_REQ ("limit", OCI_INT64, limit),
+  OPT_NUM ("limit", OCI_INT64, limit), /* optional since 1.3 */
 };
 TYPE (pids_type, pids_fields);
 #undef CUR
@@ -507,6 +507,23 @@ static const struct oci_field features_mount_extensions_fields[] = {
 TYPE (features_mount_extensions_type, features_mount_extensions_fields);
 #undef CUR
 
+#define CUR oci_features_intel_rdt
+static const struct oci_field features_intel_rdt_fields[] = {
+  OPT_BOOL ("enabled", enabled),
+  OPT_BOOL ("schemata", schemata),
+  OPT_BOOL ("monitoring", monitoring),
+};
+TYPE (features_intel_rdt_type, features_intel_rdt_fields);
+#undef CUR
+
+#define CUR oci_features_memory_policy
+static const struct oci_field features_memory_policy_fields[] = {
+  STRV ("modes", modes, 0),
+  STRV ("flags", flags, 0),
+};
+TYPE (features_memory_policy_type, features_memory_policy_fields);
+#undef CUR
+
 #define CUR oci_features_linux
 static const struct oci_field features_linux_fields[] = {
   STRV ("namespaces", namespaces, 0),
@@ -515,8 +532,10 @@ static const struct oci_field features_linux_fields[] = {
   OBJ ("seccomp", seccomp, features_seccomp_type),
   OBJ ("apparmor", apparmor, feature_enabled_type),
   OBJ ("selinux", selinux, feature_enabled_type),
-  OBJ ("intelRdt", intel_rdt, feature_enabled_type),
+  OBJ ("intelRdt", intel_rdt, features_intel_rdt_type),
+  OBJ ("memoryPolicy", memory_policy, features_memory_policy_type),
   OBJ ("mountExtensions", mount_extensions, features_mount_extensions_type),
+  OBJ ("netDevices", net_devices, feature_enabled_type),
 };
 TYPE (features_linux_type, features_linux_fields);
 #undef CUR
@@ -529,6 +548,7 @@ static const struct oci_field features_fields[] = {
   STRV ("mountOptions", mount_options, 0),
   OBJ ("linux", linux, features_linux_type),
   STRMAP ("annotations", annotations),
+  STRV ("potentiallyUnsafeConfigAnnotations", potentially_unsafe_config_annotations, 0),
 };
 PUBLIC_TYPE (oci_features_type, features_fields);
 #undef CUR

@@ -231,6 +231,9 @@ const struct oci_mount_option oci_mount_options[] = {
   { "tmpcopyup", OCI_MOUNT_EXTENSION, 0 },
   { "idmap", OCI_MOUNT_EXTENSION, 0 },
   { "ridmap", OCI_MOUNT_EXTENSION, 0 },
+  /* crun's: the source symlink itself, bound or copied as a symlink */
+  { "src-nofollow", OCI_MOUNT_EXTENSION, 0 },
+  { "copy-symlink", OCI_MOUNT_EXTENSION, 0 },
   { NULL, 0, 0 },
 };
 

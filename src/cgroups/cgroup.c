@@ -277,6 +277,19 @@ rt_cgroup_writef (const char *dir, const char *file, struct rt_error *err, const
   return rt_cgroup_write (dir, file, value, err);
 }
 
+/* runtime-spec 1.3: absent leaves pids.max alone, below 0 is no limit,
+ * and 0 is a limit like any other (the kernel's pids controller takes it;
+ * runc >= 1.4 writes 1 instead, for systemd's sake). */
+int
+rt_cgroup_write_pids (const char *dir, const oci_pids *p, struct rt_error *err)
+{
+  if (p == NULL || !p->has_limit)
+    return 0;
+  if (p->limit < 0)
+    return rt_cgroup_write (dir, "pids.max", "max", err);
+  return rt_cgroup_writef (dir, "pids.max", err, "%lld", (long long) p->limit);
+}
+
 #define CGROUP_DEFAULT_PARENT "rt"
 
 /* The directory of the container in one hierarchy. */
@@ -521,8 +534,11 @@ rt_cgroup_create (const char *cgroups_path, const char *id, const oci_resources 
       const char *dir = cg->dirs[i];
       if (create_dir (&l.h[i], dir, err) < 0)
         goto out;
-      if (l.h[i].v2)
-        cg->clone_fd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (l.h[i].v2 && (cg->clone_fd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+        {
+          rt_error_set (err, errno, "open cgroup `%s`", dir);
+          goto out;
+        }
       if (res != NULL && apply_one (&l, &l.h[i], dir, res, err) < 0)
         goto out;
     }

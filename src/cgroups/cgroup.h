@@ -130,6 +130,8 @@ void rt_oom_watch_close (struct rt_oom_watch *w);
 int rt_cgroup_write (const char *dir, const char *file, const char *value, struct rt_error *err);
 /* hugepageLimits into hugetlb.<size>.<suffix> (v1 limit_in_bytes, v2 max) */
 int rt_cgroup_write_hugetlb (const char *dir, const oci_resources *r, const char *suffix, struct rt_error *err);
+/* linux.resources.pids into pids.max (v1 and v2 alike) */
+int rt_cgroup_write_pids (const char *dir, const oci_pids *p, struct rt_error *err);
 int rt_cgroup_writef (const char *dir, const char *file, struct rt_error *err, const char *fmt, ...)
     RT_PRINTF (4, 5);
 

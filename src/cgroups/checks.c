@@ -39,7 +39,7 @@ want_cpuset (const oci_resources *r)
 static bool
 want_pids (const oci_resources *r)
 {
-  return r->pids && r->pids->limit != 0;
+  return r->pids && r->pids->has_limit;
 }
 
 static bool

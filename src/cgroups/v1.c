@@ -231,14 +231,8 @@ rt_cgroup_v1_apply (const char *dir, const char *controllers, const oci_resource
     return -1;
   if (has (controllers, "cpuset") && r->cpu && apply_cpuset (dir, r->cpu, err) < 0)
     return -1;
-  /* pids.limit 0 leaves the limit alone (runc), below 0 is unlimited */
-  if (has (controllers, "pids") && r->pids && r->pids->limit != 0)
-    {
-      if (r->pids->limit > 0)
-        W ("pids.max", "%lld", (long long) r->pids->limit);
-      else
-        W ("pids.max", "%s", "max");
-    }
+  if (has (controllers, "pids") && rt_cgroup_write_pids (dir, r->pids, err) < 0)
+    return -1;
   if (has (controllers, "blkio") && r->block_io && apply_blkio (dir, r->block_io, err) < 0)
     return -1;
   if (has (controllers, "hugetlb") && rt_cgroup_write_hugetlb (dir, r, "limit_in_bytes", err) < 0)

@@ -296,13 +296,8 @@ rt_cgroup_v2_apply (const char *dir, const char *controllers, const oci_resource
       if (r->cpu->mems && *r->cpu->mems)
         W ("cpuset.mems", "%s", r->cpu->mems);
     }
-  if (has (controllers, "pids") && r->pids && r->pids->limit != 0)
-    {
-      if (r->pids->limit > 0)
-        W ("pids.max", "%lld", (long long) r->pids->limit);
-      else
-        W ("pids.max", "%s", "max");
-    }
+  if (has (controllers, "pids") && rt_cgroup_write_pids (dir, r->pids, err) < 0)
+    return -1;
   if (has (controllers, "io") && r->block_io && apply_io (dir, r->block_io, err) < 0)
     return -1;
   if (has (controllers, "hugetlb") && rt_cgroup_write_hugetlb (dir, r, "max", err) < 0)

@@ -15,6 +15,9 @@ struct rt_command
   const char *args;    /* usage after the command name */
   const char *summary; /* one line for `rt --help` */
   const char *options; /* the option lines of `rt NAME --help` */
+  /* Options end at the first argument (exec's command, ps's options);
+   * every other command takes them after its arguments too, as runc. */
+  bool args_in_order;
 };
 
 extern const struct rt_command rt_commands[];

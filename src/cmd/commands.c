@@ -7,15 +7,16 @@
 const struct rt_command rt_commands[] = {
   { "spec", cmd_spec, "[--bundle DIR]", "write a default config.json",
     "  -b, --bundle DIR     where to write config.json (default: current directory)\n"
-    "      --rootless       accepted for runc compatibility (no effect)\n" },
+    "      --rootless       accepted for runc compatibility (no effect)\n", false },
   { "create", cmd_create, "[options] ID", "create a container, waiting for `start`",
     "  -b, --bundle DIR          bundle directory (default: current directory)\n"
     "      --pid-file FILE       write the container's pid to FILE\n"
     "      --console-socket SOCK send the terminal's master fd to this unix socket\n"
     "      --preserve-fds N      pass N more fds (from fd 3) to the container\n"
     "      --no-pivot            use MS_MOVE and chroot instead of pivot_root\n"
-    "      --no-new-keyring      accepted for runc compatibility\n" },
-  { "start", cmd_start, "ID", "start a created container", "" },
+    "      --pidfd-socket SOCK   send a pidfd of the container's process to this unix socket\n"
+    "      --no-new-keyring      accepted for runc compatibility\n", false },
+  { "start", cmd_start, "ID", "start a created container", "", false },
   { "run", cmd_run, "[options] ID", "create and start a container",
     "  -b, --bundle DIR          bundle directory (default: current directory)\n"
     "  -d, --detach              do not wait for the container to exit\n"
@@ -24,15 +25,17 @@ const struct rt_command rt_commands[] = {
     "      --preserve-fds N      pass N more fds (from fd 3) to the container\n"
     "      --no-pivot            use MS_MOVE and chroot instead of pivot_root\n"
     "      --keep                keep the container's state after it exits\n"
-    "      --no-new-keyring      accepted for runc compatibility\n" },
-  { "state", cmd_state, "ID", "print the OCI state of a container", "" },
+    "      --pidfd-socket SOCK   send a pidfd of the container's process to this unix socket\n"
+    "      --no-subreaper        do not reap the container's orphans (rt is their subreaper)\n"
+    "      --no-new-keyring      accepted for runc compatibility\n", false },
+  { "state", cmd_state, "ID", "print the OCI state of a container", "", false },
   { "kill", cmd_kill, "[--all] ID [SIGNAL]", "send a signal (default SIGTERM) to a container",
-    "  -a, --all   signal every process of the container\n" },
+    "  -a, --all   signal every process of the container\n", false },
   { "delete", cmd_delete, "[--force] ID...", "delete a stopped container",
-    "  -f, --force   kill the container first if it is still running\n" },
+    "  -f, --force   kill the container first if it is still running\n", false },
   { "list", cmd_list, "[options]", "list containers",
     "  -f, --format table|json   output format (default table)\n"
-    "  -q, --quiet               print only the ids\n" },
+    "  -q, --quiet               print only the ids\n", false },
   { "exec", cmd_exec, "[options] ID [COMMAND [ARG...]]", "run a process in a running container",
     "  -p, --process FILE        the process, as OCI process JSON\n"
     "  -d, --detach              do not wait for the process\n"
@@ -48,11 +51,14 @@ const struct rt_command rt_commands[] = {
     "      --apparmor PROFILE    AppArmor profile\n"
     "      --process-label LABEL SELinux label\n"
     "      --preserve-fds N      pass N more fds (from fd 3)\n"
-    "      --cgroup PATH         a sub-cgroup of the container to join\n" },
+    "      --cgroup PATH         a sub-cgroup of the container to join\n"
+    "      --pidfd-socket SOCK   send a pidfd of the process to this unix socket\n"
+    "      --ignore-paused       exec even into a paused container\n",
+    true },
   { "ps", cmd_ps, "[--format table|json] ID [-- PS-OPTIONS]", "list the processes of a container",
-    "  -f, --format table|json   output format (default table)\n" },
-  { "pause", cmd_pause, "ID", "freeze every process of a container", "" },
-  { "resume", cmd_resume, "ID", "thaw a paused container", "" },
+    "  -f, --format table|json   output format (default table)\n", true },
+  { "pause", cmd_pause, "ID", "freeze every process of a container", "", false },
+  { "resume", cmd_resume, "ID", "thaw a paused container", "", false },
   { "update", cmd_update, "[options] ID", "change a container's resource limits",
     "  -r, --resources FILE|-    LinuxResources JSON\n"
     "      --memory BYTES, --memory-reservation BYTES, --memory-swap BYTES\n"
@@ -60,13 +66,13 @@ const struct rt_command rt_commands[] = {
     "      --cpu-share N (or --cpu-shares), --cpu-quota N, --cpu-period N, --cpu-burst N, --cpu-idle N\n"
     "      --cpu-rt-runtime N, --cpu-rt-period N\n"
     "      --cpuset-cpus LIST, --cpuset-mems LIST, --pids-limit N, --blkio-weight N\n"
-    "      --l3-cache-schema S, --mem-bw-schema S\n" },
+    "      --l3-cache-schema S, --mem-bw-schema S\n", false },
   { "events", cmd_events, "[--stats] [--interval DURATION] ID", "print container events and statistics",
     "      --stats            print statistics once and exit\n"
-    "      --interval D       statistics interval (default 5s)\n" },
-  { "features", cmd_features, "", "print the features of this runtime as JSON", "" },
-  { "checkpoint", cmd_checkpoint, "[options] ID", "checkpoint a container (not supported)", "" },
-  { NULL, NULL, NULL, NULL, NULL },
+    "      --interval D       statistics interval (default 5s)\n", false },
+  { "features", cmd_features, "", "print the features of this runtime as JSON", "", false },
+  { "checkpoint", cmd_checkpoint, "[options] ID", "checkpoint a container (not supported)", "", false },
+  { NULL, NULL, NULL, NULL, NULL, false },
 };
 
 const struct rt_command *
@@ -97,6 +103,10 @@ rt_cmd_getopt (const struct rt_command *c, int argc, char **argv, const char *sh
 {
   int opt;
 
+  /* a leading '+' keeps getopt from permuting: options after an argument
+   * are then arguments themselves */
+  if (shortopts[0] == '+' && !c->args_in_order)
+    shortopts++;
   opterr = 0;
   optind = 0;
   while ((opt = getopt_long (argc, argv, shortopts, longopts, NULL)) != -1)

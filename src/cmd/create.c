@@ -38,6 +38,12 @@ on_opt (void *data, int opt, const char *arg, struct rt_error *err)
     case 'k':
       c->keep = true;
       break;
+    case 'S':
+      c->no_subreaper = true;
+      break;
+    case 'f':
+      c->o.pidfd_socket = arg;
+      break;
     default:
       break;
     }
@@ -47,16 +53,24 @@ on_opt (void *data, int opt, const char *arg, struct rt_error *err)
 int
 rt_create_cli_parse (const char *name, int argc, char **argv, struct rt_create_cli *c, struct rt_error *err)
 {
-  static const struct option longopts[] = {
+  static const struct option create_opts[] = {
     { "bundle", required_argument, NULL, 'b' },       { "pid-file", required_argument, NULL, 'p' },
     { "console-socket", required_argument, NULL, 's' }, { "preserve-fds", required_argument, NULL, 'F' },
     { "no-pivot", no_argument, NULL, 'P' },           { "no-new-keyring", no_argument, NULL, 'K' },
-    { "detach", no_argument, NULL, 'd' },             { "keep", no_argument, NULL, 'k' },
+    { "pidfd-socket", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  static const struct option run_opts[] = {
+    { "bundle", required_argument, NULL, 'b' },       { "pid-file", required_argument, NULL, 'p' },
+    { "console-socket", required_argument, NULL, 's' }, { "preserve-fds", required_argument, NULL, 'F' },
+    { "no-pivot", no_argument, NULL, 'P' },           { "no-new-keyring", no_argument, NULL, 'K' },
+    { "pidfd-socket", required_argument, NULL, 'f' }, { "detach", no_argument, NULL, 'd' },
+    { "keep", no_argument, NULL, 'k' },               { "no-subreaper", no_argument, NULL, 'S' },
     { "help", no_argument, NULL, 'h' },               { NULL, 0, NULL, 0 },
   };
   const struct rt_command *cmd = rt_command_find (name);
-  int first = rt_cmd_getopt (cmd, argc, argv, strcmp (name, "run") == 0 ? "+b:dh" : "+b:h", longopts, on_opt, c,
-                             err);
+  bool run = strcmp (name, "run") == 0;
+  int first = rt_cmd_getopt (cmd, argc, argv, run ? "+b:dh" : "+b:h", run ? run_opts : create_opts, on_opt, c, err);
 
   if (first < 0)
     return first;

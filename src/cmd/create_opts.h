@@ -10,6 +10,7 @@ struct rt_create_cli
   struct rt_create_opts o;
   bool detach;
   bool keep;
+  bool no_subreaper;
 };
 
 int rt_create_cli_parse (const char *name, int argc, char **argv, struct rt_create_cli *c, struct rt_error *err);

@@ -25,6 +25,7 @@ enum
   OPT_CGROUP,
   OPT_IGNORE_PAUSED,
   OPT_NO_SUBREAPER,
+  OPT_PIDFD_SOCKET,
 };
 
 struct exec_cli
@@ -151,6 +152,9 @@ on_opt (void *data, int opt, const char *arg, struct rt_error *err)
       o->ignore_paused = true;
       break;
     case OPT_NO_SUBREAPER:
+      break; /* exec is never a subreaper (as runc) */
+    case OPT_PIDFD_SOCKET:
+      o->pidfd_socket = arg;
       break;
     case OPT_PRESERVE_FDS:
       o->preserve_fds = (int) strtol (arg, &end, 10);
@@ -184,6 +188,7 @@ parse (int argc, char **argv, struct exec_cli *c, struct rt_error *err)
     { "cgroup", required_argument, NULL, OPT_CGROUP },
     { "ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED },
     { "no-subreaper", no_argument, NULL, OPT_NO_SUBREAPER },
+    { "pidfd-socket", required_argument, NULL, OPT_PIDFD_SOCKET },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };

@@ -1,6 +1,8 @@
-/* rt features: the runtime-spec features document, built from the name
- * tables (what rt parses and maps to the kernel) minus what rt accepts but
- * does not carry out, plus what this host offers. */
+/* rt features: the runtime-spec (1.3) features document, built from the
+ * name tables (what rt parses and maps to the kernel) minus what rt accepts
+ * but does not carry out. It tells what rt implements, not what this host
+ * offers (the spec: "irrelevant to the actual availability of the features
+ * in the host"), but for the seccomp flags the kernel knows. */
 #include <errno.h>
 #include <getopt.h>
 #include <linux/seccomp.h>
@@ -12,8 +14,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
-#include "linux/process.h"
-#include "linux/rdt.h"
+#include "container/container.h"
 #include "ocispec.h"
 #include "tables.h"
 
@@ -112,11 +113,19 @@ linux_features (oci_features_linux *l)
   l->seccomp = oci_calloc (1, sizeof *l->seccomp);
   if (seccomp_features (l->seccomp) < 0)
     return -1;
-  l->apparmor = enabled (rt_apparmor_enabled ());
-  l->selinux = enabled (rt_selinux_enabled ());
-  l->intel_rdt = enabled (rt_rdt_available ());
+  l->apparmor = enabled (true);
+  l->selinux = enabled (true);
+  l->intel_rdt = oci_calloc (1, sizeof *l->intel_rdt);
+  l->intel_rdt->enabled = l->intel_rdt->has_enabled = true;
+  l->intel_rdt->schemata = l->intel_rdt->has_schemata = true;
+  l->intel_rdt->monitoring = l->intel_rdt->has_monitoring = true;
+  l->memory_policy = oci_calloc (1, sizeof *l->memory_policy);
+  if (add_table (&l->memory_policy->modes, &l->memory_policy->modes_len, oci_mempolicy_modes) < 0
+      || add_table (&l->memory_policy->flags, &l->memory_policy->flags_len, oci_mempolicy_flags) < 0)
+    return -1;
   l->mount_extensions = oci_calloc (1, sizeof *l->mount_extensions);
   l->mount_extensions->idmap = enabled (implemented ("idmap"));
+  l->net_devices = enabled (true);
   return 0;
 }
 
@@ -155,6 +164,11 @@ build (oci_features *f)
   f->linux = oci_calloc (1, sizeof *f->linux);
   if (linux_features (f->linux) < 0 || annotations (&f->annotations) < 0)
     return -1;
+  for (h = rt_unsafe_annotations; *h; h++)
+    if (oci_strv_append (&f->potentially_unsafe_config_annotations,
+                         &f->potentially_unsafe_config_annotations_len, *h)
+        < 0)
+      return -1;
   return 0;
 }
 

@@ -19,7 +19,8 @@ rt_signal_parse (const char *s, int *sig, struct rt_error *err)
 
   if (*s && *end == '\0')
     {
-      if (n <= 0 || n > 64)
+      /* 0 sends nothing: it asks whether the process is alive */
+      if (n < 0 || n > 64)
         return rt_error_set (err, 0, "invalid signal number %s", s);
       *sig = (int) n;
       return 0;

@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
@@ -44,7 +46,7 @@ gen_kv (yajl_gen g, const char *k, const char *v)
 }
 
 static void
-emit_json (yajl_gen g, const struct rt_state *s, const char *status)
+emit_json (yajl_gen g, const struct rt_state *s, const char *status, const char *owner)
 {
   yajl_gen_map_open (g);
   gen_kv (g, "ociVersion", OCI_SPEC_VERSION);
@@ -55,8 +57,97 @@ emit_json (yajl_gen g, const struct rt_state *s, const char *status)
   gen_kv (g, "bundle", s->bundle);
   gen_kv (g, "rootfs", s->rootfs);
   gen_kv (g, "created", s->created);
-  gen_kv (g, "owner", "root");
+  gen_kv (g, "owner", owner);
   yajl_gen_map_close (g);
+}
+
+/* One row of the table, kept until the column widths are known. */
+struct row
+{
+  char *cells[5]; /* ID PID STATUS BUNDLE CREATED; OWNER is not padded */
+  char *owner;
+};
+
+static void
+row_free (struct row *r)
+{
+  for (int i = 0; i < 5; i++)
+    free (r->cells[i]);
+  free (r->owner);
+}
+
+/* The state directory's owner, as runc names it. */
+static char *
+owner_of (int dirfd)
+{
+  struct stat st;
+  struct passwd *pw;
+  char *o = NULL;
+
+  if (fstat (dirfd, &st) < 0)
+    return strdup ("");
+  pw = getpwuid (st.st_uid);
+  if (pw != NULL)
+    return strdup (pw->pw_name);
+  return asprintf (&o, "#%u", (unsigned) st.st_uid) < 0 ? NULL : o;
+}
+
+/* runc's tabwriter: each column as wide as its widest cell plus 3, at
+ * least 12; the last column as it is. */
+static void
+print_table (struct row *rows, size_t n)
+{
+  static const char *const head[5] = { "ID", "PID", "STATUS", "BUNDLE", "CREATED" };
+  size_t w[5], i;
+  int c;
+
+  for (c = 0; c < 5; c++)
+    {
+      w[c] = strlen (head[c]);
+      for (i = 0; i < n; i++)
+        if (strlen (rows[i].cells[c]) > w[c])
+          w[c] = strlen (rows[i].cells[c]);
+      w[c] = w[c] + 3 < 12 ? 12 : w[c] + 3;
+    }
+  for (c = 0; c < 5; c++)
+    printf ("%-*s", (int) w[c], head[c]);
+  printf ("OWNER\n");
+  for (i = 0; i < n; i++)
+    {
+      for (c = 0; c < 5; c++)
+        printf ("%-*s", (int) w[c], rows[i].cells[c]);
+      printf ("%s\n", rows[i].owner);
+    }
+}
+
+static int
+add_row (struct row **rows, size_t *n, const struct rt_state *s, const char *status, int dirfd)
+{
+  struct row *nr = realloc (*rows, (*n + 1) * sizeof *nr), *r;
+
+  if (nr == NULL)
+    return -1;
+  *rows = nr;
+  r = &nr[*n];
+  memset (r, 0, sizeof *r);
+  r->cells[0] = strdup (s->id);
+  if (asprintf (&r->cells[1], "%d", strcmp (status, "stopped") == 0 ? 0 : s->pid) < 0)
+    r->cells[1] = NULL;
+  r->cells[2] = strdup (status);
+  r->cells[3] = strdup (s->bundle);
+  r->cells[4] = strdup (s->created ? s->created : "");
+  r->owner = owner_of (dirfd);
+  (*n)++;
+  for (int i = 0; i < 5; i++)
+    if (r->cells[i] == NULL)
+      return -1;
+  return r->owner ? 0 : -1;
+}
+
+static int
+not_hidden (const struct dirent *de)
+{
+  return de->d_name[0] != '.';
 }
 
 RT_CMD (list)
@@ -67,45 +158,51 @@ RT_CMD (list)
   };
   struct list_opts o = { false, false };
   int first = rt_cmd_getopt (rt_command_find ("list"), argc, argv, "+qf:h", longopts, on_opt, &o, err);
+  struct dirent **names = NULL;
+  struct row *rows = NULL;
+  size_t nrows = 0, i;
   yajl_gen g = NULL;
-  struct dirent *de;
-  DIR *d;
+  int n, ret = 0;
 
   if (first < 0)
     return first == -2 ? 0 : -1;
-  d = opendir (ctx->root);
-  if (d == NULL && errno != ENOENT)
+  /* sorted by id, as runc lists them */
+  n = scandir (ctx->root, &names, not_hidden, alphasort);
+  if (n < 0 && errno != ENOENT)
     return rt_error_set (err, errno, "list: open `%s`", ctx->root);
   if (o.json)
     {
       g = yajl_gen_alloc (NULL);
       yajl_gen_array_open (g);
     }
-  else if (!o.quiet)
-    printf ("%-20s %-8s %-10s %-40s %-31s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
-  while (d && (de = readdir (d)) != NULL)
+  for (i = 0; n > 0 && i < (size_t) n; i++)
     {
-      cleanup_close int fd = -1;
+      cleanup_close int fd = rt_state_dir_open (ctx->root, names[i]->d_name, false, NULL);
       struct rt_state s;
       const char *status;
 
-      if (de->d_name[0] == '.')
-        continue;
-      fd = rt_state_dir_open (ctx->root, de->d_name, false, NULL);
       if (fd < 0 || rt_state_read (fd, &s, NULL) < 0)
         continue;
       status = rt_state_status (fd, &s);
       if (o.json)
-        emit_json (g, &s, status);
+        {
+          cleanup_free char *owner = owner_of (fd);
+          emit_json (g, &s, status, owner ? owner : "");
+        }
       else if (o.quiet)
         printf ("%s\n", s.id);
-      else
-        printf ("%-20s %-8d %-10s %-40s %-31s %s\n", s.id, strcmp (status, "stopped") == 0 ? 0 : s.pid, status,
-                s.bundle, s.created ? s.created : "", "root");
+      else if (add_row (&rows, &nrows, &s, status, fd) < 0)
+        ret = rt_error_set (err, ENOMEM, "list");
       rt_state_free (&s);
     }
-  if (d)
-    closedir (d);
+  for (i = 0; n > 0 && i < (size_t) n; i++)
+    free (names[i]);
+  free (names);
+  if (!o.json && !o.quiet && ret == 0)
+    print_table (rows, nrows);
+  for (i = 0; i < nrows; i++)
+    row_free (&rows[i]);
+  free (rows);
   if (o.json)
     {
       const unsigned char *buf;
@@ -115,5 +212,5 @@ RT_CMD (list)
       printf ("%.*s\n", (int) len, (const char *) buf);
       yajl_gen_free (g);
     }
-  return 0;
+  return ret;
 }

@@ -157,6 +157,8 @@ RT_CMD (run)
     return first == -2 ? 0 : -1;
   c.o.run = true;
   c.o.loaded = &loaded;
+  if (!c.detach && !c.no_subreaper && rt_become_subreaper (err) < 0)
+    return -1;
   if (console_mode (&c, &relay, err) < 0)
     return -1;
   if (create_and_start (ctx, &c, relay, &out, &master, err) < 0)

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <stdbool.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
@@ -27,7 +30,15 @@ static const struct
 };
 
 static const char *const default_caps[] = { "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE", NULL };
-static const char *const default_namespaces[] = { "pid", "network", "ipc", "uts", "mount", "cgroup", NULL };
+/* and "cgroup" where /sys/fs/cgroup is cgroup2 alone, as runc's spec */
+static const char *const default_namespaces[] = { "pid", "network", "ipc", "uts", "mount", NULL };
+
+static bool
+unified_host (void)
+{
+  struct statfs sfs;
+  return statfs ("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
+}
 static const char *const default_masked[] = {
   "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
   "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi", NULL,
@@ -35,6 +46,18 @@ static const char *const default_masked[] = {
 static const char *const default_readonly[] = {
   "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
+
+static void
+add_namespace (oci_linux *l, const char *type)
+{
+  oci_namespace *n = oci_calloc (1, sizeof *n);
+
+  n->type = oci_strdup (type);
+  l->namespaces = realloc (l->namespaces, (l->namespaces_len + 1) * sizeof *l->namespaces);
+  if (l->namespaces == NULL)
+    abort ();
+  l->namespaces[l->namespaces_len++] = n;
+}
 
 static void
 strv_fill (char ***v, size_t *len, const char *const *src)
@@ -93,14 +116,9 @@ default_linux (void)
   l->resources->devices[0] = deny;
   l->resources->devices_len = 1;
   for (i = 0; default_namespaces[i]; i++)
-    {
-      oci_namespace *n = oci_calloc (1, sizeof *n);
-      n->type = oci_strdup (default_namespaces[i]);
-      l->namespaces = realloc (l->namespaces, (l->namespaces_len + 1) * sizeof *l->namespaces);
-      if (l->namespaces == NULL)
-        abort ();
-      l->namespaces[l->namespaces_len++] = n;
-    }
+    add_namespace (l, default_namespaces[i]);
+  if (unified_host ())
+    add_namespace (l, "cgroup");
   strv_fill (&l->masked_paths, &l->masked_paths_len, default_masked);
   strv_fill (&l->readonly_paths, &l->readonly_paths_len, default_readonly);
   return l;

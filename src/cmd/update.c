@@ -237,6 +237,7 @@ on_opt (void *data, int opt, const char *arg, struct rt_error *err)
       rt_log_warning ("update: --%s is ignored (kernel memory limits are obsolete)", opt_name (opt));
       return 0;
     case OPT_PIDS_LIMIT:
+      o->pids.has_limit = true;
       return parse_i64 (opt, arg, &o->pids.limit, err);
     case OPT_L3_CACHE_SCHEMA:
       o->l3_cache_schema = arg;

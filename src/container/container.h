@@ -22,6 +22,7 @@ struct rt_create_opts
   const char *console_socket;
   int preserve_fds;
   bool no_pivot;
+  const char *pidfd_socket; /* --pidfd-socket: where a pidfd of the process goes */
   bool run; /* create for `run`: the child waits on the sync socket, not the fifo */
   struct rt_loaded_config *loaded; /* config.json already read and parsed, or NULL */
 };
@@ -79,8 +80,14 @@ int rt_container_kill (struct rt_context *ctx, const char *id, int sig, bool all
 char *rt_container_state_json (const char *id, const char *status, pid_t pid, const char *bundle,
                                const oci_strmap *annotations);
 
+/* The config annotations that change what rt does (for `features`). */
+extern const char *const rt_unsafe_annotations[];
+
 /* Semantic checks beyond the parser: they name the JSON path too. */
 int rt_config_validate (const oci_config *cfg, struct rt_error *err);
+/* What the spec allows in a form rt reads one way only (relative mount
+ * destinations), rewritten with a warning; before rt_config_validate. */
+int rt_config_normalize (oci_config *cfg, struct rt_error *err);
 
 /* Write a pid file atomically, resolved to an absolute path. */
 int rt_write_pid_file (const char *path, pid_t pid, struct rt_error *err);

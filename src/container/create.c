@@ -30,11 +30,13 @@
 #include "linux/mounts.h"
 #include "linux/namespaces.h"
 #include "linux/netdev.h"
+#include "linux/pidfd.h"
 #include "linux/rdt.h"
 #include "linux/process.h"
 #include "linux/terminal.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/unixsock.h"
 #include "util/log.h"
 
 /* What a create holds until it has succeeded or been undone. */
@@ -84,7 +86,7 @@ load_config (struct creation *c, struct rt_error *err)
     c->cfg = oci_config_parse (c->config_raw, c->config_len, "config.json", &perr);
   if (c->cfg == NULL)
     return rt_error_take (err, 0, perr);
-  if (rt_config_validate (c->cfg, err) < 0)
+  if (rt_config_normalize (c->cfg, err) < 0 || rt_config_validate (c->cfg, err) < 0)
     return rt_error_prefix (err, "config.json");
   if (c->cfg->root->path[0] == '/')
     c->rootfs = strdup (c->cfg->root->path);
@@ -221,7 +223,7 @@ prepare_channels (struct creation *c, struct rt_error *err)
     }
   if (c->o->console_socket)
     {
-      c->console_fd = rt_console_socket_connect (c->o->console_socket, err);
+      c->console_fd = rt_unix_connect (c->o->console_socket, "--console-socket", err);
       if (c->console_fd < 0)
         return -1;
     }
@@ -236,6 +238,23 @@ record_pid (struct creation *c, struct rt_error *err)
   c->state.pid = c->pid;
   c->state.start_time = rt_proc_start_time (c->pid);
   return rt_state_write (c->dirfd, &c->state, err);
+}
+
+const char *const rt_unsafe_annotations[] = { RT_ANNOTATION_PIDFD_RECEIVER, NULL };
+
+/* --pidfd-socket (runc) and the run.oci.pidfd_receiver annotation (crun):
+ * a pidfd of the container's process for whoever listens there. */
+static int
+hand_over_pidfds (struct creation *c, struct rt_error *err)
+{
+  const char *receiver = oci_strmap_get (&c->cfg->annotations, RT_ANNOTATION_PIDFD_RECEIVER);
+
+  if (c->o->pidfd_socket && rt_pidfd_hand_over (c->o->pidfd_socket, "--pidfd-socket", c->pid, RT_PIDFD_INIT, err) < 0)
+    return -1;
+  if (receiver && *receiver
+      && rt_pidfd_hand_over (receiver, "annotation " RT_ANNOTATION_PIDFD_RECEIVER, c->pid, RT_PIDFD_CRUN, err) < 0)
+    return -1;
+  return 0;
 }
 
 static int
@@ -290,7 +309,7 @@ spawn (struct creation *c, struct rt_error *err)
   if (rt_rdt_apply (c->cfg, c->o->id, c->pid, err) < 0)
     return -1;
   c->rdt_applied = c->cfg->linux && c->cfg->linux->intel_rdt;
-  if (rt_oom_score_adj_write (c->pid, c->cfg->process, err) < 0)
+  if (rt_oom_score_adj_write (c->pid, c->cfg->process, err) < 0 || hand_over_pidfds (c, err) < 0)
     return -1;
   /* The pid must be in state.json before the child can outlive rt: from
    * then on only delete --force, by this pid, stops it. A `create` child

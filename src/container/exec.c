@@ -28,6 +28,7 @@
 #include "container/sync.h"
 #include "linux/caps.h"
 #include "linux/namespaces.h"
+#include "linux/pidfd.h"
 #include "linux/process.h"
 #include "linux/sched.h"
 #include "linux/seccomp.h"
@@ -35,6 +36,7 @@
 #include "tables.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/unixsock.h"
 
 struct execution
 {
@@ -489,7 +491,7 @@ prepare_console (struct execution *e, struct rt_error *err)
     return 0;
   if (e->o->console_socket)
     {
-      e->console[1] = rt_console_socket_connect (e->o->console_socket, err);
+      e->console[1] = rt_unix_connect (e->o->console_socket, "--console-socket", err);
       return e->console[1] < 0 ? -1 : 0;
     }
   if (e->o->detach)
@@ -555,14 +557,16 @@ exec_child (struct execution *e)
     close (e->console[0]);
   if (rt_sync_expect (e->sync[1], RT_SYNC_GO, NULL, &err) < 0)
     _exit (EXIT_FAILURE);
-  if (rt_cgroup_join_self (&e->join, &err) < 0 || enter_container (e, &err) < 0 || rt_cwd_apply (e->p, &err) < 0 || rt_exec_lookup (e->p, &exe, &err) < 0
+  if (rt_cgroup_join_self (&e->join, &err) < 0 || enter_container (e, &err) < 0
+      || rt_env_default_home (&e->p->env, &e->p->env_len, e->p->user ? e->p->user->uid : 0, &err) < 0
+      || rt_cwd_apply (e->p, &err) < 0 || rt_exec_lookup (e->p, &exe, &err) < 0
       || rt_exec_refuse_self (exe, &err) < 0 || rt_persona_apply (e->cfg->linux, &err) < 0
       || rt_process_become (e->p, &e->seccomp, e->o->preserve_fds, &err) < 0)
     rt_sync_fail (e->sync[1], &err);
   /* a detached process outlives rt */
   prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
   execve (exe, e->p->args, e->p->env ? e->p->env : no_env);
-  rt_error_set (&err, errno, "exec `%s`", exe);
+  rt_exec_failed (exe, errno, &err);
   rt_sync_fail (e->sync[1], &err);
 }
 
@@ -615,6 +619,8 @@ spawn (struct execution *e, struct rt_error *err)
   if (rt_affinity_set_final (e->pid, e->p, err) < 0)
     return -1;
   if (rt_oom_score_adj_write (e->pid, e->p, err) < 0)
+    return -1;
+  if (e->o->pidfd_socket && rt_pidfd_hand_over (e->o->pidfd_socket, "--pidfd-socket", e->pid, RT_PIDFD_EXEC, err) < 0)
     return -1;
   if (rt_sync_send (e->sync[0], RT_SYNC_GO, 0, NULL, err) < 0)
     return -1;

@@ -42,6 +42,7 @@ struct rt_exec_opts
   int preserve_fds;
   bool detach;
   bool ignore_paused;
+  const char *pidfd_socket; /* --pidfd-socket: where a pidfd of the process goes */
 };
 
 /* Returns the process's exit code (128 + signal if killed) in the

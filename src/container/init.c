@@ -153,6 +153,8 @@ exec_env (const oci_process *p, char ***env, struct rt_error *err)
   for (i = 0; i < p->env_len; i++)
     if (oci_strv_append (env, &len, p->env[i]) < 0)
       return rt_error_set (err, ENOMEM, "env");
+  if (rt_env_default_home (env, &len, p->user ? p->user->uid : 0, err) < 0)
+    return -1;
   if (listen != NULL && atoi (listen) > 0)
     {
       if (asprintf (&fds, "LISTEN_FDS=%d", atoi (listen)) < 0)
@@ -243,6 +245,6 @@ rt_init_main (struct rt_init_args *a)
   if (exec_env (a->cfg->process, &env, &err) < 0 || become_process (a, state, &err) < 0)
     fail_to (a, channel, &err);
   execve (exe, a->cfg->process->args, env);
-  rt_error_set (&err, errno, "exec `%s`", exe);
+  rt_exec_failed (exe, errno, &err);
   fail_to (a, channel, &err);
 }

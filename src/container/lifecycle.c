@@ -203,7 +203,9 @@ rt_container_kill (struct rt_context *ctx, const char *id, int sig, bool all, st
   else if (rt_status_check (RT_OP_KILL, id, status, err) < 0)
     ret = -1;
   else if (kill (s.pid, sig) < 0)
-    ret = rt_error_set (err, errno, "kill container `%s`", id);
+    /* ESRCH: it exited between the status check and the kill */
+    ret = errno == ESRCH ? rt_error_set (err, 0, RT_ERR_NOT_RUNNING ": `%s`: no such process", id)
+                         : rt_error_set (err, errno, "kill container `%s`", id);
   rt_state_free (&s);
   return ret;
 }

@@ -2,6 +2,8 @@
  * field by field. Messages name the JSON path. */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "container/container.h"
@@ -12,17 +14,27 @@
 #include "linux/sched.h"
 #include "linux/sysctl.h"
 #include "tables.h"
+#include "util/log.h"
 
+/* runtime-spec 1.2: a relative mount destination is deprecated but
+ * allowed, and means relative to "/" (runc warns and does the same). */
 static int
-check_mounts (const oci_config *cfg, struct rt_error *err)
+absolute_destinations (oci_config *cfg, struct rt_error *err)
 {
   size_t i;
 
   for (i = 0; i < cfg->mounts_len; i++)
     {
-      const oci_mount *m = cfg->mounts[i];
-      if (m->destination[0] != '/')
-        return rt_error_set (err, 0, ".mounts[%zu].destination: `%s` is not an absolute path", i, m->destination);
+      oci_mount *m = cfg->mounts[i];
+      char *abs = NULL;
+      if (m->destination[0] == '/')
+        continue;
+      if (asprintf (&abs, "/%s", m->destination) < 0)
+        return rt_error_set (err, ENOMEM, "mounts");
+      rt_log_warning (".mounts[%zu].destination: `%s` is relative (deprecated): mounted on `%s`", i, m->destination,
+                      abs);
+      free (m->destination);
+      m->destination = abs;
     }
   return 0;
 }
@@ -35,8 +47,9 @@ check_devices (const oci_linux *l, struct rt_error *err)
   for (i = 0; l && i < l->devices_len; i++)
     {
       const oci_device *d = l->devices[i];
-      if (d->path[0] != '/' || strncmp (d->path, "/dev/", 5) != 0)
-        return rt_error_set (err, 0, ".linux.devices[%zu].path: `%s` is not below /dev", i, d->path);
+      /* the spec lets a device be anywhere in the container */
+      if (d->path[0] != '/')
+        return rt_error_set (err, 0, ".linux.devices[%zu].path: `%s` is not an absolute path", i, d->path);
       if (strstr (d->path, "/../") != NULL)
         return rt_error_set (err, 0, ".linux.devices[%zu].path: `%s` must not contain `..`", i, d->path);
       if (d->type[0] != 'p' && (d->major < 0 || d->minor < 0))
@@ -149,6 +162,12 @@ check_namespaces (const oci_config *cfg, struct rt_error *err)
 }
 
 int
+rt_config_normalize (oci_config *cfg, struct rt_error *err)
+{
+  return absolute_destinations (cfg, err);
+}
+
+int
 rt_config_validate (const oci_config *cfg, struct rt_error *err)
 {
   if (cfg->root == NULL)
@@ -161,7 +180,7 @@ rt_config_validate (const oci_config *cfg, struct rt_error *err)
   if (strncmp (cfg->oci_version, "1.", 2) != 0)
     return rt_error_set (err, 0, ".ociVersion: unsupported version \"%s\" (rt implements %s)", cfg->oci_version,
                          OCI_SPEC_VERSION);
-  if (check_mounts (cfg, err) < 0 || check_devices (cfg->linux, err) < 0
+  if (check_devices (cfg->linux, err) < 0
       || (cfg->process && check_rlimits (cfg->process, err) < 0)
       || check_namespaces (cfg, err) < 0 || check_hooks (cfg->hooks, err) < 0
       || check_device_rules (cfg->linux, err) < 0)

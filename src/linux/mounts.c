@@ -41,79 +41,6 @@ rt_mount_fd (const char *source, int targetfd, const char *type, unsigned long f
   return mount (source, target, type, flags, data);
 }
 
-static int
-append_data (char **data, const char *opt)
-{
-  char *n = NULL;
-
-  if (asprintf (&n, "%s%s%s", *data ? *data : "", *data ? "," : "", opt) < 0)
-    return -1;
-  free (*data);
-  *data = n;
-  return 0;
-}
-
-int
-rt_mount_opts_parse (char **options, size_t n, struct rt_mount_opts *o, struct rt_error *err)
-{
-  size_t i;
-
-  memset (o, 0, sizeof *o);
-  for (i = 0; i < n; i++)
-    {
-      const struct oci_mount_option *e = oci_mount_option_find (options[i]);
-
-      if (e == NULL)
-        {
-          if (append_data (&o->data, options[i]) < 0)
-            return rt_error_set (err, ENOMEM, "mount options");
-          continue;
-        }
-      switch (e->kind)
-        {
-        case OCI_MOUNT_FLAG:
-          o->flags |= e->value;
-          break;
-        case OCI_MOUNT_CLEAR:
-          o->flags &= ~e->value;
-          break;
-        case OCI_MOUNT_PROPAGATION:
-          o->propagation = e->value;
-          break;
-        case OCI_MOUNT_ATTR:
-          o->attr_set |= e->value;
-          o->attr_clr &= ~e->value;
-          break;
-        case OCI_MOUNT_ATTR_CLEAR:
-          o->attr_clr |= e->value;
-          o->attr_set &= ~e->value;
-          break;
-        case OCI_MOUNT_EXTENSION:
-          if (e->value & MS_BIND)
-            {
-              o->bind = true;
-              o->flags |= e->value;
-            }
-          else if (strcmp (e->name, "tmpcopyup") == 0)
-            o->tmpcopyup = true;
-          else
-            {
-              o->idmap = true;
-              o->ridmap = o->ridmap || strcmp (e->name, "ridmap") == 0;
-            }
-          break;
-        }
-    }
-  return 0;
-}
-
-void
-rt_mount_opts_free (struct rt_mount_opts *o)
-{
-  free (o->data);
-  o->data = NULL;
-}
-
 /* Is the bind source a directory? (Decides what the target must be.) */
 static bool
 source_is_dir (const char *source)
@@ -222,6 +149,23 @@ copy_tree (int from, int to, struct rt_error *err)
   return ret;
 }
 
+/* src-nofollow: the symlink itself, as a detached tree moved onto the
+ * target (mount(2) would follow it). */
+static int
+mount_bind_nofollow (const char *src, const oci_mount *m, const struct rt_mount_opts *o, int target,
+                     struct rt_error *err)
+{
+  cleanup_close int tree = (int) syscall (SYS_open_tree, AT_FDCWD, src,
+                                          OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW
+                                              | (o->flags & MS_REC ? AT_RECURSIVE : 0));
+
+  if (tree < 0)
+    return rt_error_set (err, errno, "open_tree `%s`", src);
+  if (syscall (SYS_move_mount, tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return rt_error_set (err, errno, "bind-mount the symlink `%s` on `%s`", src, m->destination);
+  return 0;
+}
+
 static int
 mount_bind (const struct rt_mount_ctx *c, const oci_mount *m, const struct rt_mount_opts *o, int target,
             struct rt_error *err)
@@ -230,9 +174,45 @@ mount_bind (const struct rt_mount_ctx *c, const oci_mount *m, const struct rt_mo
 
   if (src == NULL)
     return rt_error_set (err, ENOMEM, "mount");
+  if (o->src_nofollow)
+    return mount_bind_nofollow (src, m, o, target, err);
   if (rt_mount_fd (src, target, NULL, MS_BIND | (o->flags & MS_REC), NULL) < 0)
     return rt_error_set (err, errno, "bind-mount `%s` on `%s`", src, m->destination);
   return 0;
+}
+
+static bool
+is_symlink (const char *path)
+{
+  struct stat st;
+  return lstat (path, &st) == 0 && S_ISLNK (st.st_mode);
+}
+
+/* copy-symlink: a symlink source becomes the same symlink at the
+ * destination, no mount; one already there with that target is kept. */
+static int
+copy_symlink (const struct rt_mount_ctx *c, const oci_mount *m, const char *src, struct rt_error *err)
+{
+  cleanup_free char *target = rt_readlinkat (AT_FDCWD, src);
+  cleanup_free char *parent = NULL, *existing = NULL;
+  cleanup_close int dirfd = -1;
+  const char *name;
+
+  if (target == NULL)
+    return rt_error_set (err, errno, "copy-symlink: readlink `%s`", src);
+  parent = strdup (m->destination);
+  if (parent == NULL)
+    return rt_error_set (err, ENOMEM, "mount");
+  name = strrchr (m->destination, '/') + 1;
+  parent[name - m->destination] = '\0';
+  dirfd = rt_mkpath_in_root (c->rootfd, *parent ? parent : "/", true, err);
+  if (dirfd < 0)
+    return -1;
+  if (symlinkat (target, dirfd, name) == 0)
+    return 0;
+  if (errno == EEXIST && (existing = rt_readlinkat (dirfd, name)) != NULL && strcmp (existing, target) == 0)
+    return 0;
+  return rt_error_set (err, errno == EINVAL ? EEXIST : errno, "copy-symlink: create `%s`", m->destination);
 }
 
 /* What an fd opened before a mount sees is the covered directory: reach
@@ -395,7 +375,7 @@ check_idmap (const oci_config *cfg, const oci_mount *m, const struct rt_mount_op
     return rt_error_set (err, 0, "an id-mapped mount needs both uidMappings and gidMappings");
   /* the spec: without mappings of its own, the container's user namespace
    * gives them; without one either, it is an error */
-  if (m->uid_mappings_len == 0 && userns_of (cfg) == NULL)
+  if (m->uid_mappings_len == 0 && o->uid_map_len == 0 && userns_of (cfg) == NULL)
     return rt_error_set (err, 0, "idmap without uidMappings and gidMappings needs a user namespace to take them from");
   return 0;
 }
@@ -485,7 +465,7 @@ userns_with_maps (oci_id_mapping *const *uid, size_t nuid, oci_id_mapping *const
 
 /* The user namespace whose mappings the mount gets. */
 static int
-mapping_userns (const oci_config *cfg, const oci_mount *m, struct rt_error *err)
+mapping_userns (const oci_config *cfg, const oci_mount *m, const struct rt_mount_opts *o, struct rt_error *err)
 {
   const oci_namespace *ns = userns_of (cfg);
   const oci_linux *l = cfg->linux;
@@ -493,6 +473,8 @@ mapping_userns (const oci_config *cfg, const oci_mount *m, struct rt_error *err)
 
   if (m->uid_mappings_len > 0)
     return userns_with_maps (m->uid_mappings, m->uid_mappings_len, m->gid_mappings, m->gid_mappings_len, err);
+  if (o->uid_map_len > 0)
+    return userns_with_maps (o->uid_map, o->uid_map_len, o->gid_map, o->gid_map_len, err);
   if (ns && ns->path && *ns->path)
     {
       fd = open (ns->path, O_RDONLY | O_CLOEXEC);
@@ -517,7 +499,7 @@ idmapped_tree (const oci_config *cfg, const char *bundle, const oci_mount *m, co
                         OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | ((o->flags & MS_REC) || o->ridmap ? AT_RECURSIVE : 0));
   if (tree < 0)
     return rt_error_set (err, errno, "open_tree `%s`", src);
-  userns = mapping_userns (cfg, m, err);
+  userns = mapping_userns (cfg, m, o, err);
   if (userns < 0)
     return -1;
   attr.userns_fd = (uint64_t) userns;
@@ -633,7 +615,12 @@ rt_mount_entry (const struct rt_mount_ctx *c, const oci_mount *m, size_t index, 
       rt_error_set (err, ENOMEM, "mount");
       goto out;
     }
-  target = rt_mkpath_in_root (c->rootfd, m->destination, !bind || source_is_dir (src), err);
+  if (bind && o.copy_symlink && is_symlink (src))
+    {
+      ret = copy_symlink (c, m, src, err);
+      goto out;
+    }
+  target = rt_mkpath_in_root (c->rootfd, m->destination, !bind || (!o.src_nofollow && source_is_dir (src)), err);
   if (target < 0)
     goto out;
   if (o.tmpcopyup)

@@ -5,24 +5,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "linux/mount_opts.h"
 #include "ocispec.h"
 #include "util/error.h"
-
-struct rt_mount_opts
-{
-  unsigned long flags;       /* mount(2) flags */
-  unsigned long propagation; /* MS_SHARED etc, 0 for none */
-  uint64_t attr_set;         /* mount_setattr, recursive */
-  uint64_t attr_clr;
-  char *data;                /* unknown options, comma-joined: filesystem data */
-  bool bind;
-  bool tmpcopyup;
-  bool idmap;  /* idmap or ridmap */
-  bool ridmap; /* the idmapping applies to submounts too */
-};
-
-int rt_mount_opts_parse (char **options, size_t n, struct rt_mount_opts *o, struct rt_error *err);
-void rt_mount_opts_free (struct rt_mount_opts *o);
 
 struct rt_mount_ctx
 {

@@ -20,6 +20,7 @@
 #include "linux/terminal.h"
 #include "tables.h"
 #include "util/cleanup.h"
+#include "util/passwd.h"
 #include "util/fs.h"
 
 int
@@ -168,6 +169,7 @@ rt_exec_lookup (const oci_process *p, char **out, struct rt_error *err)
   const char *name, *path;
   cleanup_free char *copy = NULL;
   char *dir, *save = NULL;
+  int err_name;
 
   if (p->args_len == 0 || p->args[0] == NULL || p->args[0][0] == '\0')
     return rt_error_set (err, 0, ".process.args: no command to run");
@@ -175,8 +177,13 @@ rt_exec_lookup (const oci_process *p, char **out, struct rt_error *err)
   if (strchr (name, '/') != NULL)
     {
       struct stat st;
+      char why[64];
       if (stat (name, &st) < 0)
-        return rt_error_set (err, errno, "exec: `%s`", name);
+        return rt_error_set (err, 0, "exec: \"%s\": stat %s: %s", name, name, rt_errno_text (errno, why, sizeof why));
+      /* runc says "permission denied" (Go < 1.20) or "is a directory":
+       * engines old and new turn either into 126 */
+      if (S_ISDIR (st.st_mode))
+        return rt_error_set (err, 0, "exec: \"%s\": is a directory (permission denied)", name);
       *out = strdup (name);
       return *out ? 0 : rt_error_set (err, ENOMEM, "exec");
     }
@@ -196,7 +203,18 @@ rt_exec_lookup (const oci_process *p, char **out, struct rt_error *err)
         }
       free (candidate);
     }
-  return rt_error_set (err, ENOENT, "exec: `%s`: executable file not found in $PATH", name);
+  err_name = rt_error_set (err, 0, "exec: \"%s\": executable file not found in $PATH", name);
+  if (err)
+    err->errnum = ENOENT;
+  return err_name;
+}
+
+int
+rt_exec_failed (const char *exe, int e, struct rt_error *err)
+{
+  char why[64];
+
+  return rt_error_set (err, 0, "exec %s: %s", exe, rt_errno_text (e, why, sizeof why));
 }
 
 /* The interpreter of a #! script (the first word of its first line), or
@@ -330,6 +348,29 @@ rt_env_set (char ***env, size_t *len, const char *entry, struct rt_error *err)
   return 0;
 }
 
+/* runc and crun: without HOME (or with an empty one) a process gets its
+ * user's home from the container's /etc/passwd, else "/". Called inside
+ * the container's root. */
+int
+rt_env_default_home (char ***env, size_t *len, uid_t uid, struct rt_error *err)
+{
+  cleanup_free char *passwd = NULL, *home = NULL, *entry = NULL;
+  struct stat st;
+  size_t i;
+
+  for (i = 0; i < *len; i++)
+    if (strncmp ((*env)[i], "HOME=", 5) == 0 && (*env)[i][5] != '\0')
+      return 0;
+  /* the container's file: only a regular one (rt_read_file), and not a
+   * huge one meant to make rt run out of memory */
+  if (stat ("/etc/passwd", &st) == 0 && st.st_size <= (1 << 20)
+      && rt_read_file ("/etc/passwd", &passwd, NULL, NULL) == 0)
+    home = rt_passwd_home (passwd, uid);
+  if (asprintf (&entry, "HOME=%s", home && *home ? home : "/") < 0)
+    return rt_error_set (err, ENOMEM, "env");
+  return rt_env_set (env, len, entry, err);
+}
+
 /* As runc: securityfs shows the module is loaded, the parameter that it is on. */
 bool
 rt_apparmor_enabled (void)
@@ -451,13 +492,32 @@ rt_signals_forward (pid_t pid, bool winch)
     sigaction (sigs[i], &sa, NULL);
 }
 
+static bool subreaper;
+
+int
+rt_become_subreaper (struct rt_error *err)
+{
+  if (prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+    return rt_error_set (err, errno, "prctl PR_SET_CHILD_SUBREAPER");
+  subreaper = true;
+  return 0;
+}
+
+bool
+rt_is_subreaper (void)
+{
+  return subreaper;
+}
+
 int
 rt_wait_exit_code (pid_t pid, struct rt_error *err)
 {
   int status;
+  pid_t r;
 
-  while (waitpid (pid, &status, 0) < 0)
-    if (errno != EINTR)
+  /* as a subreaper rt also gets the container's orphans: reap them too */
+  while ((r = waitpid (rt_is_subreaper () ? -1 : pid, &status, 0)) != pid)
+    if (r < 0 && errno != EINTR)
       return rt_error_set (err, errno, "wait for process %d", pid);
   if (WIFEXITED (status))
     return WEXITSTATUS (status);

@@ -19,6 +19,9 @@ int rt_cwd_create (const oci_process *p, struct rt_error *err);
 /* Find args[0] in the container's PATH; done before `create` returns so
  * that a missing binary is reported by create, as runc does. */
 int rt_exec_lookup (const oci_process *p, char **path, struct rt_error *err);
+/* execve of exe failed with e: said as Go (and so runc) says it, the words
+ * that engines turn into exit codes 126 and 127. */
+int rt_exec_failed (const char *exe, int e, struct rt_error *err);
 /* CVE-2019-5736: until its execve the process runs rt's binary, so a
  * target that is, or whose #! interpreter is, /proc/self/exe (directly or
  * by a symlink) would start rt's binary inside the container, whose
@@ -29,6 +32,8 @@ int rt_fds_close_on_exec (int preserve, struct rt_error *err);
 /* Set NAME=VALUE in an env array, replacing an earlier NAME (last wins, as
  * runc does), keeping the array NULL-terminated. */
 int rt_env_set (char ***env, size_t *len, const char *entry, struct rt_error *err);
+/* HOME from the container's /etc/passwd (else "/") where env lacks it. */
+int rt_env_default_home (char ***env, size_t *len, uid_t uid, struct rt_error *err);
 /* AppArmor profile and SELinux label for the next execve. */
 int rt_lsm_apply (const oci_process *p, struct rt_error *err);
 /* On the host, before anything starts: is the LSM there at all? */
@@ -49,5 +54,10 @@ int rt_sysctl_apply (const oci_config *cfg, struct rt_error *err);
 void rt_signals_forward (pid_t pid, bool winch);
 /* Wait for pid: returns its exit code, or 128 + the signal that killed it. */
 int rt_wait_exit_code (pid_t pid, struct rt_error *err);
+/* `run` (unless --no-subreaper, as runc): orphans of the container's
+ * processes (a container in the host's pid namespace, double forks)
+ * come to rt, which reaps them while it waits. */
+int rt_become_subreaper (struct rt_error *err);
+bool rt_is_subreaper (void);
 
 #endif

@@ -16,6 +16,7 @@
 #include "tables.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/unixsock.h"
 
 static int
 action_of (const char *name, bool has_errno, uint32_t errno_ret, const char *where, uint32_t *out,
@@ -156,7 +157,6 @@ set_flags (const oci_seccomp *s, struct rt_seccomp *out, struct rt_error *err)
 static int
 connect_listener (const oci_seccomp *s, struct rt_seccomp *out, struct rt_error *err)
 {
-  struct sockaddr_un addr = { .sun_family = AF_UNIX };
   cleanup_close int fd = -1;
 
   if (s->listener_metadata && *s->listener_metadata && !(s->listener_path && *s->listener_path))
@@ -166,14 +166,9 @@ connect_listener (const oci_seccomp *s, struct rt_seccomp *out, struct rt_error 
   if (s->listener_path == NULL || *s->listener_path == '\0')
     return rt_error_set (err, 0, ".linux.seccomp.listenerPath: SCMP_ACT_NOTIFY needs a seccomp agent to send the "
                                  "notification fd to");
-  if (strlen (s->listener_path) >= sizeof addr.sun_path)
-    return rt_error_set (err, ENAMETOOLONG, ".linux.seccomp.listenerPath: `%s`", s->listener_path);
-  strcpy (addr.sun_path, s->listener_path);
-  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  fd = rt_unix_connect (s->listener_path, ".linux.seccomp.listenerPath", err);
   if (fd < 0)
-    return rt_error_set (err, errno, ".linux.seccomp.listenerPath: socket");
-  if (connect (fd, (struct sockaddr *) &addr, sizeof addr) < 0)
-    return rt_error_set (err, errno, ".linux.seccomp.listenerPath: connect to `%s`", s->listener_path);
+    return rt_error_prefix (err, "failed to connect with seccomp agent specified in the seccomp profile");
   if (s->listener_metadata && (out->metadata = strdup (s->listener_metadata)) == NULL)
     return rt_error_set (err, ENOMEM, "seccomp");
   out->listener_fd = rt_steal_fd (&fd);
@@ -342,48 +337,16 @@ process_state (const struct rt_seccomp *s, struct rt_error *err)
   return r;
 }
 
-/* One sendmsg carries the fd and as much of the JSON as it takes; the
- * rest follows on the stream (the spec allows several, fds in the first). */
-static int
-send_listener (int sock, int fd, const char *msg, struct rt_error *err)
-{
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } u;
-  size_t len = strlen (msg), done = 0;
-  struct iovec iov = { .iov_base = (void *) msg, .iov_len = len };
-  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
-  struct cmsghdr *c = CMSG_FIRSTHDR (&mh);
-  ssize_t n;
-
-  memset (&u, 0, sizeof u);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (c), &fd, sizeof fd);
-  do
-    n = sendmsg (sock, &mh, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
-  if (n < 0)
-    return rt_error_set (err, errno, ".linux.seccomp.listenerPath: send the notification fd");
-  for (done = (size_t) n; done < len; done += (size_t) n)
-    {
-      n = send (sock, msg + done, len - done, MSG_NOSIGNAL);
-      if (n < 0 && errno == EINTR)
-        n = 0;
-      else if (n < 0)
-        return rt_error_set (err, errno, ".linux.seccomp.listenerPath: send the container process state");
-    }
-  return 0;
-}
-
 static int
 hand_to_agent (const struct rt_seccomp *s, int fd, struct rt_error *err)
 {
   cleanup_free char *msg = process_state (s, err);
-  int r = msg ? send_listener (s->listener_fd, fd, msg, err) : -1;
+  /* one sendmsg carries the fd and as much of the JSON as it takes, the
+   * rest follows on the stream (the spec allows several, fds in the first) */
+  int r = msg ? rt_send_fd (s->listener_fd, fd, msg, strlen (msg), err) : -1;
+
+  if (r < 0 && msg)
+    rt_error_prefix (err, ".linux.seccomp.listenerPath: hand the agent its fd");
 
   /* the agent has its copy: the process must not keep one (nor the
    * connection: one state per connection, then closed) */

@@ -8,11 +8,8 @@
 #include "ocispec.h"
 #include "util/error.h"
 
-int rt_console_socket_connect (const char *path, struct rt_error *err);
 int rt_terminal_setup (int console_fd, const oci_process *p, struct rt_error *err);
 int rt_terminal_make_controlling (struct rt_error *err);
-int rt_send_fd (int sock, int fd, const char *name, struct rt_error *err);
-int rt_recv_fd (int sock, struct rt_error *err);
 
 /* `run` with a terminal and no --console-socket receives the master itself:
  * a listening socket in a private directory, named through /proc/self/fd

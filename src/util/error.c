@@ -89,3 +89,12 @@ rt_error_clear (struct rt_error *err)
   err->msg = NULL;
   err->errnum = 0;
 }
+
+const char *
+rt_errno_text (int e, char *buf, size_t size)
+{
+  snprintf (buf, size, "%s", strerror (e));
+  if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+    buf[0] = (char) (buf[0] - 'A' + 'a');
+  return buf;
+}

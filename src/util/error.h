@@ -5,6 +5,7 @@
 #define RT_ERROR_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 struct rt_error {
   int errnum;  /* errno of the root cause, 0 when there is none */
@@ -26,6 +27,10 @@ int rt_error_prefix (struct rt_error *err, const char *fmt, ...) RT_PRINTF (2, 3
 int rt_error_take (struct rt_error *err, int errnum, char *msg);
 
 void rt_error_clear (struct rt_error *err);
+
+/* strerror (e) as Go words it ("no such file or directory"): the words
+ * engines look for in a failed exec, case and all (docs/engines.md). */
+const char *rt_errno_text (int e, char *buf, size_t size);
 
 #define RT_ERROR_INIT { 0, NULL }
 

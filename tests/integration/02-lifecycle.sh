@@ -180,6 +180,27 @@ test_list() {
 	assert_json "$OUT" 'length == 2' "list --format=json"
 }
 
+# runc's table: sorted by id, every value whole (its tabwriter widens a
+# column to the longest cell), the owner of each container's state.
+test_list_sorted_whole_values() {
+	local long=$T/a-bundle-path-that-is-longer-than-forty-characters-for-sure
+	cp -a "$BUNDLE" "$long"
+	for id in zz-last aa-first mm-middle k1 b2 y3 c4 x5; do
+		ctr_track "$id"
+		rt create --bundle "$long" "$id" </dev/null >/dev/null 2>&1 || fail "create $id"
+	done
+	run_rt list
+	assert_success "list"
+	assert_eq "$(sed 1d <<<"$OUT" | awk '{print $1}' | tr '\n' ' ')" "aa-first b2 c4 k1 mm-middle x5 y3 zz-last " \
+		"rows sorted by id"
+	assert_contains "$OUT" "$long" "the bundle is printed whole"
+	assert_eq "$(sed -n 2p <<<"$OUT" | awk '{print $NF}')" root "owner"
+	run_rt list -q
+	assert_eq "$(tr '\n' ' ' <<<"$OUT")" "aa-first b2 c4 k1 mm-middle x5 y3 zz-last " "list -q sorted"
+	run_rt list --format json
+	assert_json "$OUT" 'map(.id) == ["aa-first", "b2", "c4", "k1", "mm-middle", "x5", "y3", "zz-last"]' "json sorted"
+}
+
 test_list_empty() {
 	run_rt list -q
 	assert_success "list -q with no containers"

@@ -216,3 +216,24 @@ test_seccomp_errno() {
 	ctr_run s3
 	assert_eq "$OUT" EACCES "chmod under SCMP_ACT_ERRNO with errnoRet 13"
 }
+
+# runc and crun: without HOME in the env, the user's home from the
+# container's /etc/passwd, else /; a HOME the config sets stays.
+test_home_from_passwd() {
+	cfg '.process.env = ["PATH=/bin:/usr/bin"]'
+	set_args /bin/sh -c 'echo "home=$HOME"'
+	ctr_run c1
+	assert_success "run"
+	assert_kv home /root
+	cfg '.process.user = {"uid": 4242, "gid": 4242}'
+	ctr_run c2
+	assert_kv home /
+	cfg '.process.env = ["PATH=/bin:/usr/bin", "HOME=/mine"] | .process.user = {"uid": 0, "gid": 0}'
+	ctr_run c3
+	assert_kv home /mine
+	cfg '.process.env = ["PATH=/bin:/usr/bin"] | .process.args = ["/rt-helper", "sleep", "600"]'
+	ctr_create c4 || fail "create"
+	run_rt exec c4 /bin/sh -c 'echo "home=$HOME"'
+	assert_success "exec"
+	assert_kv home /root
+}

@@ -194,3 +194,14 @@ test_mount_without_destination_dir_created() {
 	assert_kv type dir
 	[ -d "$BUNDLE/rootfs/a/b/c" ] || fail "mount point not created in the rootfs"
 }
+
+# runtime-spec 1.2: a relative destination is deprecated, read as relative
+# to "/", with a warning (runc warns too).
+test_mount_relative_destination() {
+	add_mount '{"destination": "rel/mnt", "type": "tmpfs", "source": "tmpfs", "options": ["size=64k"]}'
+	set_args /bin/sh -c 'grep " /rel/mnt " /proc/self/mounts'
+	ctr_run c1
+	assert_success "run with a relative mount destination"
+	assert_contains "$OUT" "tmpfs /rel/mnt tmpfs" "mounted below /"
+	assert_contains "$ERR" "rel/mnt" "the warning names it"
+}

@@ -57,3 +57,13 @@ test_host_devices_not_exposed() {
 		assert_eq "$OUT" "error=ENOENT" "host device $d visible in the container"
 	done
 }
+
+# The spec lets a device live anywhere in the container, not only in /dev
+# (runc makes it where the config says).
+test_device_outside_dev() {
+	cfg '.linux.devices += [{"path": "/mydev/null2", "type": "c", "major": 1, "minor": 3, "fileMode": 438}] |
+		.linux.resources.devices += [{"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rwm"}]'
+	run_helper stat /mydev/null2
+	assert_eq "$(kv type)" char "/mydev/null2 type"
+	assert_eq "$(kv major):$(kv minor)" 1:3 "/mydev/null2 major:minor"
+}

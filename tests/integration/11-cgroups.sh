@@ -154,6 +154,25 @@ test_pids_limit() {
 	assert_eq "$(cat "$d/pids.max")" 32 "pids.max"
 }
 
+# runtime-spec 1.3: pids.limit is optional, 0 is a limit like any other
+# (runc 1.1 reads 0 as unset; runc 1.4 writes 1), below 0 is no limit.
+rt_only test_pids_limit_zero_absent_negative
+test_pids_limit_zero_absent_negative() {
+	local d
+	cfg '.linux.resources.pids = {"limit": 0} | .process.args = ["/rt-helper", "exit", "0"]'
+	ctr_create c1 || fail "create with pids.limit 0 failed: $(first_line "$(cat "$T/c1.err")")"
+	d=$(container_cgroup_with c1 pids.max) || skip "no pids controller"
+	assert_eq "$(cat "$d/pids.max")" 0 "pids.max for a limit of 0"
+	run_rt start c1
+	assert_success "the init process itself runs under pids.max 0"
+	cfg '.linux.resources.pids = {}'
+	ctr_create c2 || fail "create without pids.limit failed"
+	assert_eq "$(cat "$(container_cgroup_with c2 pids.max)/pids.max")" max "pids.max left alone"
+	cfg '.linux.resources.pids = {"limit": -1}'
+	ctr_create c3 || fail "create with pids.limit -1 failed"
+	assert_eq "$(cat "$(container_cgroup_with c3 pids.max)/pids.max")" max "pids.max for -1"
+}
+
 test_cpu_shares() {
 	local d
 	cfg '.linux.resources.cpu = {"shares": 512}'

@@ -115,3 +115,34 @@ test_isol_idmap_mount_errors() {
 		"uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}], "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}]}')"
 	expect_create_error "open_tree \`$T/none\`: No such file or directory"
 }
+
+# crun's option syntax `idmap=uids=A-B-C#...;gids=...`: the same maps as
+# uidMappings/gidMappings with containerID A, hostID B, size C.
+rt_only test_isol_idmap_crun_option_syntax
+test_isol_idmap_crun_option_syntax() {
+	idsrc idm 1000:1000
+	add_mount "$(jq -n --arg s "$SRC" '{"destination": "/idm", "type": "bind", "source": $s,
+		"options": ["rbind", "idmap=uids=1000-2000-1#5-6-1;gids=1000-3000-1"]}')"
+	stat_args /idm/file
+	ctr_run "c1-$$"
+	assert_success "run with idmap=uids=...;gids=..."
+	assert_eq "$(owner_of /idm/file)" 2000:3000 "the option's maps"
+	cfg '.mounts[-1].options = ["rbind", "idmap=uids=1000-2000-x;gids=1000-3000-1"]'
+	expect_create_error '.mounts['
+	assert_contains "$ERR" 'idmap=uids=1000-2000-x;gids=1000-3000-1`: invalid mapping'
+}
+
+# crun's src-nofollow binds a symlink itself; copy-symlink recreates it.
+rt_only test_isol_mount_symlink_options
+test_isol_mount_symlink_options() {
+	ln -s /etc/hostname-target "$T/link"
+	add_mount "$(jq -n --arg s "$T/link" '{"destination": "/nofollow", "type": "bind", "source": $s, "options": ["bind", "src-nofollow"]}')"
+	add_mount "$(jq -n --arg s "$T/link" '{"destination": "/copied/link", "type": "bind", "source": $s, "options": ["bind", "copy-symlink"]}')"
+	set_args /bin/sh -c 'echo "nofollow=$(readlink /nofollow)"; echo "copied=$(readlink /copied/link)"'
+	ctr_run "c1-$$"
+	assert_success "run with src-nofollow and copy-symlink"
+	assert_kv nofollow /etc/hostname-target
+	assert_kv copied /etc/hostname-target
+	cfg '.mounts[-1].options = ["bind", "copy-symlink", "src-nofollow"]'
+	expect_create_error 'copy-symlink and src-nofollow exclude each other'
+}

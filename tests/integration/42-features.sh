@@ -11,9 +11,12 @@ features() {
 	printf '%s\n' "$OUT" >"$T/features.json"
 }
 
-# The installed runtime-spec has no features schema before 1.1: then this
-# one, written from features.md, with the enums of the installed defs
-# (whose NamespaceType predates the time namespace of 1.2).
+# The installed runtime-spec has no features schema before 1.1, and the
+# 1.3 schema lags its own text (no memoryPolicy, intelRdt.schemata or
+# monitoring): then this one, written from features.md and
+# features-linux.md of 1.3.0, with the enums of the installed defs (whose
+# NamespaceType predates the time namespace of 1.2). No property beyond
+# those may appear.
 write_features_schema() {
 	local dir=$1
 	mkdir -p "$dir"
@@ -55,9 +58,17 @@ write_features_schema() {
 		          "supportedFlags": {"$ref": "#/definitions/flags"}}},
 		        "apparmor": {"$ref": "#/definitions/enabled"},
 		        "selinux": {"$ref": "#/definitions/enabled"},
-		        "intelRdt": {"$ref": "#/definitions/enabled"},
+		        "intelRdt": {"type": "object", "additionalProperties": false, "properties": {
+		          "enabled": {"type": "boolean"}, "schemata": {"type": "boolean"},
+		          "monitoring": {"type": "boolean"}}},
+		        "memoryPolicy": {"type": "object", "additionalProperties": false, "properties": {
+		          "modes": {"type": "array", "items": {"enum": ["MPOL_DEFAULT", "MPOL_BIND", "MPOL_INTERLEAVE",
+		            "MPOL_WEIGHTED_INTERLEAVE", "MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_LOCAL"]}},
+		          "flags": {"type": "array", "items": {"enum": ["MPOL_F_NUMA_BALANCING",
+		            "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES"]}}}},
 		        "mountExtensions": {"type": "object", "additionalProperties": false, "properties": {
-		          "idmap": {"$ref": "#/definitions/enabled"}}}
+		          "idmap": {"$ref": "#/definitions/enabled"}}},
+		        "netDevices": {"$ref": "#/definitions/enabled"}
 		      }
 		    }
 		  }
@@ -111,16 +122,13 @@ test_features_cgroup_seccomp() {
 		"libseccomp version"
 }
 
+# What rt implements, whatever this host has (features.md: "irrelevant to
+# the actual availability of the features in the host").
 test_features_host_and_extensions() {
 	features
-	local aa=false se=false
-	[ -d /sys/kernel/security/apparmor ] && grep -q Y /sys/module/apparmor/parameters/enabled 2>/dev/null && aa=true
-	[ -e /sys/fs/selinux/enforce ] && se=true
-	assert_json "$OUT" --argjson e "$aa" '.linux.apparmor.enabled == $e' "apparmor"
-	assert_json "$OUT" --argjson e "$se" '.linux.selinux.enabled == $e' "selinux"
-	local rdt=false
-	grep -q ' resctrl ' /proc/self/mounts && rdt=true
-	assert_json "$OUT" --argjson e "$rdt" '.linux.intelRdt.enabled == $e' "intelRdt: resctrl mounted"
+	assert_json "$OUT" '.linux.apparmor.enabled == true' "apparmor"
+	assert_json "$OUT" '.linux.selinux.enabled == true' "selinux"
+	assert_json "$OUT" '.linux.intelRdt == {"enabled": true, "schemata": true, "monitoring": true}' "intelRdt"
 	# what is announced must agree with itself
 	assert_json "$OUT" '(.mountOptions | index("idmap") != null) == .linux.mountExtensions.idmap.enabled' \
 		"idmap option iff the idmap extension"
@@ -128,6 +136,21 @@ test_features_host_and_extensions() {
 	assert_json "$OUT" '.linux.seccomp.actions | index("SCMP_ACT_NOTIFY") != null' \
 		"the notify action (listenerPath is supported)"
 	assert_json "$OUT" '.linux.mountExtensions.idmap.enabled == true' "idmapped mounts"
+}
+
+# runtime-spec 1.3: the version and the sections it adds.
+test_features_runtime_spec_1_3() {
+	features
+	assert_json "$OUT" '.ociVersionMax == "1.3.0"' "ociVersionMax"
+	assert_json "$OUT" '.linux.memoryPolicy.modes | sort == ["MPOL_BIND", "MPOL_DEFAULT", "MPOL_INTERLEAVE",
+		"MPOL_LOCAL", "MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_WEIGHTED_INTERLEAVE"]' "memoryPolicy modes"
+	assert_json "$OUT" '.linux.memoryPolicy.flags | sort == ["MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES",
+		"MPOL_F_STATIC_NODES"]' "memoryPolicy flags"
+	assert_json "$OUT" '.linux.netDevices.enabled == true' "netDevices"
+	assert_json "$OUT" '.potentiallyUnsafeConfigAnnotations == ["run.oci.pidfd_receiver"]' \
+		"the annotations rt acts on"
+	assert_json "$OUT" '.mountOptions | index("src-nofollow") != null and index("copy-symlink") != null' \
+		"crun's symlink options"
 }
 
 test_features_usage() {
@@ -138,4 +161,4 @@ test_features_usage() {
 	assert_success "features --help"
 }
 
-rt_only test_features_cgroup_seccomp test_features_host_and_extensions test_features_usage
+rt_only test_features_cgroup_seccomp test_features_host_and_extensions test_features_usage test_features_runtime_spec_1_3

@@ -77,7 +77,8 @@ Test (features, emit_follows_has_flags)
   oci_features_linux l = { 0 };
   oci_features_cgroup cg = { 0 };
   oci_features_seccomp sc = { 0 };
-  oci_feature_enabled apparmor = { false, true }, selinux = { true, true }, rdt = { 0 };
+  oci_feature_enabled apparmor = { false, true }, selinux = { true, true };
+  oci_features_intel_rdt rdt = { 0 };
   oci_feature_enabled idmap = { true, true };
   oci_features_mount_extensions mx = { &idmap };
   char *err = NULL, *out, *again;
@@ -104,7 +105,7 @@ Test (features, emit_follows_has_flags)
   cr_assert_eq (oci_strmap_set (&f.annotations, "io.github.seccomp.libseccomp.version", "2.5.4"),
                 0);
   out = oci_features_emit (&f, false, &err);
-  cr_assert_str_eq (out, "{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.2.0\",\"hooks\":"
+  cr_assert_str_eq (out, "{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.3.0\",\"hooks\":"
                          "[\"prestart\"],\"mountOptions\":[\"ro\"],\"linux\":{\"namespaces\":"
                          "[\"pid\"],\"capabilities\":[\"CAP_KILL\"],\"cgroup\":{\"v1\":false,"
                          "\"v2\":true},\"seccomp\":{\"enabled\":true,\"actions\":"
@@ -136,15 +137,17 @@ Test (features, emit_follows_has_flags)
 Test (features, every_field_round_trips)
 {
   const char *json
-    = "{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.2.0\",\"hooks\":[\"prestart\","
+    = "{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.3.0\",\"hooks\":[\"prestart\","
       "\"poststop\"],\"mountOptions\":[\"ro\",\"rbind\"],\"linux\":{\"namespaces\":[\"pid\"],"
       "\"capabilities\":[\"CAP_CHOWN\"],\"cgroup\":{\"v1\":true,\"v2\":true,\"systemd\":true,"
       "\"systemdUser\":true,\"rdma\":true},\"seccomp\":{\"enabled\":true,\"actions\":"
       "[\"SCMP_ACT_ALLOW\"],\"operators\":[\"SCMP_CMP_EQ\"],\"archs\":[\"SCMP_ARCH_X86_64\"],"
       "\"knownFlags\":[\"SECCOMP_FILTER_FLAG_LOG\"],\"supportedFlags\":"
       "[\"SECCOMP_FILTER_FLAG_LOG\"]},\"apparmor\":{\"enabled\":true},\"selinux\":{\"enabled\":"
-      "true},\"intelRdt\":{\"enabled\":true},\"mountExtensions\":{\"idmap\":{\"enabled\":true}}},"
-      "\"annotations\":{\"a\":\"b\"}}";
+      "true},\"intelRdt\":{\"enabled\":true,\"schemata\":true,\"monitoring\":true},\"memoryPolicy\":"
+      "{\"modes\":[\"MPOL_BIND\"],\"flags\":[\"MPOL_F_STATIC_NODES\"]},\"mountExtensions\":{\"idmap\":"
+      "{\"enabled\":true}},\"netDevices\":{\"enabled\":true}},"
+      "\"annotations\":{\"a\":\"b\"},\"potentiallyUnsafeConfigAnnotations\":[\"run.oci.\"]}";
   oci_features *f = parse_ok (&oci_features_type, json);
   char *out = emit_ok (&oci_features_type, f, false);
 
@@ -234,8 +237,14 @@ Test (resources, parse_emit_standalone)
   oci_resources_free (r);
   expect_error (&oci_resources_type, "resources.json", "{\"memory\":{\"limit\":\"1G\"}}",
                 "resources.json: .memory.limit: expected a 64-bit integer, got string");
-  expect_error (&oci_resources_type, "resources.json", "{\"pids\":{\"limit\":null}}",
-                "resources.json: .pids.limit: missing required property");
+  /* runtime-spec 1.3: pids.limit is optional, and 0 is a limit */
+  r = parse_ok (&oci_resources_type, "{\"pids\":{\"limit\":null}}");
+  cr_assert_not (r->pids->has_limit);
+  oci_resources_free (r);
+  r = parse_ok (&oci_resources_type, "{\"pids\":{\"limit\":0}}");
+  cr_assert (r->pids->has_limit);
+  cr_assert_eq (r->pids->limit, 0);
+  oci_resources_free (r);
 }
 
 /* ---- files ---- */
@@ -373,7 +382,7 @@ Test (helpers, build_emit_free)
   cr_assert_eq (oci_strmap_set (&c->annotations, "k", "v"), 0);
   out = oci_config_emit (c, true, &err);
   cr_assert_str_eq (out, "{\n"
-                         "\t\"ociVersion\": \"1.2.0\",\n"
+                         "\t\"ociVersion\": \"1.3.0\",\n"
                          "\t\"process\": {\n"
                          "\t\t\"terminal\": true,\n"
                          "\t\t\"user\": {\n"

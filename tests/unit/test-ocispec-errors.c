@@ -147,8 +147,6 @@ Test (errors, missing_required)
       "config.json: .linux.devices[0].path: missing required property" },
     { RESOURCES ("{\"devices\":[{\"access\":\"rwm\"}]}"),
       "config.json: .linux.resources.devices[0].allow: missing required property" },
-    { RESOURCES ("{\"pids\":{}}"),
-      "config.json: .linux.resources.pids.limit: missing required property" },
     { LINUX ("{\"uidMappings\":[{\"hostID\":1,\"size\":1}]}"),
       "config.json: .linux.uidMappings[0].containerID: missing required property" },
     { LINUX ("{\"gidMappings\":[{\"containerID\":0,\"size\":1}]}"),

@@ -1,2 +1,0 @@
-# expect: \.mounts\[[0-9]+\]\.destination
-.mounts += [{"destination": "mnt", "type": "tmpfs", "source": "tmpfs"}]
