@@ -495,6 +495,36 @@ refuse_occupied (char *const *dirs, size_t len, struct rt_error *err)
   return 0;
 }
 
+/* Is dir, or the nearest ancestor that exists (in which dir would be
+ * made), frozen? A process put there would stop at once, and the create
+ * waiting for it would wait for ever. */
+static bool
+frozen_at (const char *mount, const char *dir, bool v2)
+{
+  cleanup_free char *d = strdup (dir), *path = NULL, *data = NULL;
+  char *slash;
+
+  while (d != NULL && access (d, F_OK) < 0 && strlen (d) > strlen (mount) && (slash = strrchr (d, '/')) != NULL)
+    *slash = '\0';
+  if (d == NULL || asprintf (&path, "%s/%s", d, v2 ? "cgroup.events" : "freezer.state") < 0
+      || rt_read_file (path, &data, NULL, NULL) < 0)
+    return false;
+  if (!v2)
+    return strncmp (data, "THAWED", 6) != 0;
+  return strstr (data, "frozen 1") != NULL;
+}
+
+static int
+refuse_frozen (const struct rt_cgroup_layout *l, char *const *dirs, struct rt_error *err)
+{
+  size_t i;
+
+  for (i = 0; i < l->len; i++)
+    if ((l->h[i].v2 || rt_cgroup_list_has (l->h[i].controllers, "freezer")) && frozen_at (l->h[i].mount, dirs[i], l->h[i].v2))
+      return rt_error_set (err, 0, "container's cgroup unexpectedly frozen: `%s` (thaw it first)", dirs[i]);
+  return 0;
+}
+
 int
 rt_cgroup_create (const char *cgroups_path, const char *id, const oci_resources *res, rt_cgroup_planned_fn planned,
                   void *data, struct rt_cgroup *cg, struct rt_error *err)
@@ -523,7 +553,8 @@ rt_cgroup_create (const char *cgroups_path, const char *id, const oci_resources 
       cg->dirs[cg->len++] = dir;
     }
   /* recorded before any exists: whoever cleans up later knows them all */
-  if (refuse_occupied (cg->dirs, cg->len, err) < 0 || (planned != NULL && planned (data, cg->dirs, cg->len, err) < 0))
+  if (refuse_occupied (cg->dirs, cg->len, err) < 0 || refuse_frozen (&l, cg->dirs, err) < 0
+      || (planned != NULL && planned (data, cg->dirs, cg->len, err) < 0))
     {
       rt_cgroup_release (cg);
       rt_cgroup_layout_free (&l);

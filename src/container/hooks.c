@@ -24,7 +24,10 @@ child (const oci_hook *h, int in)
 
   if (dup2 (in, 0) < 0)
     _exit (127);
-  /* hooks must not hold the runtime's other fds (sync socket, fifo) */
+  /* hooks get stdio only: not the runtime's other fds (sync socket,
+   * fifo), nor the fds preserved for the container's process */
+  if (close_range (3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    _exit (127);
   execve (h->path, argv ? argv : fallback, h->env_len ? h->env : empty);
   fprintf (stderr, "rt: hook %s: %s\n", h->path, strerror (errno));
   _exit (127);

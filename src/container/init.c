@@ -55,6 +55,10 @@ hooks_point (struct rt_init_args *a, char **state, struct rt_error *err)
   if (rt_sync_send (a->sync_fd, RT_SYNC_HOOKS, 0, NULL, err) < 0
       || rt_sync_expect (a->sync_fd, RT_SYNC_HOOKS_DONE, state, err) < 0)
     return -1;
+  /* runc runs them from inside the rootfs (a relative path in a hook is
+   * the container's) */
+  if (h && h->create_container_len > 0 && chdir (a->rootfs) < 0)
+    return rt_error_set (err, errno, "createContainer hooks: chdir to the rootfs `%s`", a->rootfs);
   if (h && rt_hooks_run (h->create_container, h->create_container_len, "createContainer", *state, err) < 0)
     return -1;
   return 0;
@@ -121,21 +125,24 @@ created_state (const char *state, struct rt_error *err)
   return json;
 }
 
+/* The startContainer hooks run as runc runs them: last before the execve,
+ * as the container's user, with its capabilities and seccomp filter (a
+ * hook the profile forbids fails the start). */
 static int
 become_process (struct rt_init_args *a, const char *state, struct rt_error *err)
 {
   const oci_hooks *h = a->cfg->hooks;
+  cleanup_free char *created = NULL;
 
-  if (h && h->start_container_len > 0)
-    {
-      cleanup_free char *created = created_state (state, err);
-      if (created == NULL
-          || rt_hooks_run (h->start_container, h->start_container_len, "startContainer", created, err) < 0)
-        return -1;
-    }
+  if (h && h->start_container_len > 0 && (created = created_state (state, err)) == NULL)
+    return -1;
   if ((state && rt_seccomp_set_state (state, err) < 0) || rt_persona_apply (a->cfg->linux, err) < 0)
     return -1;
-  return rt_process_become (a->cfg->process, a->seccomp, a->opts->preserve_fds, err);
+  if (rt_process_become (a->cfg->process, a->seccomp, a->opts->preserve_fds, err) < 0)
+    return -1;
+  if (created && rt_hooks_run (h->start_container, h->start_container_len, "startContainer", created, err) < 0)
+    return -1;
+  return 0;
 }
 
 /* systemd socket activation passed through as runc does: the fds are the

@@ -593,6 +593,42 @@ mount_new (const struct rt_mount_ctx *c, const oci_mount *m, const struct rt_mou
   return 0;
 }
 
+/* A read-only tmpfs (or /dev) may get mounts and device nodes below it
+ * later: it is mounted writable and made read-only once they are in
+ * (rt_mounts_seal), as runc does. */
+static bool
+sealed_later (const oci_mount *m, const struct rt_mount_opts *o)
+{
+  return (o->flags & MS_RDONLY) && !is_bind (m, o) && (type_is (m, "tmpfs") || strcmp (m->destination, "/dev") == 0);
+}
+
+int
+rt_mounts_seal (const struct rt_mount_ctx *c, const oci_config *cfg, struct rt_error *err)
+{
+  size_t i;
+
+  for (i = 0; i < cfg->mounts_len; i++)
+    {
+      const oci_mount *m = cfg->mounts[i];
+      struct rt_mount_opts o;
+      cleanup_close int top = -1;
+      int r = 0;
+
+      if (rt_mount_opts_parse (m->options, m->options_len, &o, err) < 0)
+        return rt_error_prefix (err, ".mounts[%zu]", i);
+      if (sealed_later (m, &o))
+        {
+          top = reopen (c, m, O_PATH, err);
+          if (top < 0 || rt_mount_fd (NULL, top, NULL, MS_REMOUNT | (o.flags & ~MS_REC), o.data) < 0)
+            r = top < 0 ? -1 : rt_error_set (err, errno, "remount `%s` read-only", m->destination);
+        }
+      rt_mount_opts_free (&o);
+      if (r < 0)
+        return rt_error_prefix (err, ".mounts[%zu]", i);
+    }
+  return 0;
+}
+
 int
 rt_mount_entry (const struct rt_mount_ctx *c, const oci_mount *m, size_t index, struct rt_error *err)
 {
@@ -608,6 +644,8 @@ rt_mount_entry (const struct rt_mount_ctx *c, const oci_mount *m, size_t index, 
   bind = is_bind (m, &o);
   if (bind)
     o.flags |= MS_BIND;
+  if (sealed_later (m, &o))
+    o.flags &= ~(unsigned long) MS_RDONLY;
   /* a relative bind source is the bundle's, not rt's cwd's */
   src = bind ? bind_source (c, m->source ? m->source : "") : NULL;
   if (bind && src == NULL)

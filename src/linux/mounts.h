@@ -22,6 +22,9 @@ struct rt_mount_ctx
 };
 
 int rt_mount_entry (const struct rt_mount_ctx *c, const oci_mount *m, size_t index, struct rt_error *err);
+/* Once every mount and device is in: read-only tmpfs mounts (and /dev)
+ * become read-only (they were mounted writable to take what goes below). */
+int rt_mounts_seal (const struct rt_mount_ctx *c, const oci_config *cfg, struct rt_error *err);
 
 /* Before anything exists: what rt_mount_entry cannot do (id-mapped mounts
  * of anything but a bind mount, mappings missing). */

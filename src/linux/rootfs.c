@@ -112,7 +112,9 @@ rt_rootfs_prepare (const oci_config *cfg, const char *rootfs, bool own_mount_ns,
   for (i = 0; i < cfg->mounts_len; i++)
     if (rt_mount_entry (mc, cfg->mounts[i], i, err) < 0)
       return -1;
-  return rt_devices_create (mc->rootfd, cfg, mc->new_userns, err);
+  if (rt_devices_create (mc->rootfd, cfg, mc->new_userns, err) < 0)
+    return -1;
+  return rt_mounts_seal (mc, cfg, err);
 }
 
 /* pivot_root into the rootfs with the old root stacked on the same

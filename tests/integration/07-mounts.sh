@@ -205,3 +205,14 @@ test_mount_relative_destination() {
 	assert_contains "$OUT" "tmpfs /rel/mnt tmpfs" "mounted below /"
 	assert_contains "$ERR" "rel/mnt" "the warning names it"
 }
+
+# A read-only /dev with mounts and devices below it (runc makes what goes
+# below first and remounts /dev read-only last).
+test_mount_readonly_dev_with_mounts_below() {
+	cfg '(.mounts[] | select(.destination == "/dev") | .options) += ["ro"]'
+	set_args /bin/sh -c 'grep " /dev/pts " /proc/self/mounts >/dev/null && echo pts=yes;
+		/rt-helper write /dev/newfile; /rt-helper write /dev/null'
+	ctr_run c1
+	assert_success "run with a read-only /dev"
+	assert_eq "$OUT" $'pts=yes\nEROFS\nok' "pts below, /dev read-only, /dev/null usable"
+}

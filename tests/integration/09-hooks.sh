@@ -227,3 +227,49 @@ test_failing_poststart_hook_start_succeeds() {
 	wait_output "$T/c1.out" ready
 	assert_eq "$(status_of c1)" running "status after a failing poststart hook"
 }
+
+# runc runs createContainer hooks from inside the rootfs: a relative path
+# in a hook is the container's.
+test_createcontainer_hook_cwd_is_rootfs() {
+	hooks_setup
+	add_hook createContainer "pwd > $T/hooks/cwd"
+	set_args /rt-helper exit 0
+	ctr_run c1
+	assert_success "run"
+	assert_eq "$(cat "$T/hooks/cwd")" "$(realpath "$BUNDLE/rootfs")" "the createContainer hook's cwd"
+}
+
+# startContainer hooks run last before the execve, as runc runs them: as
+# the container's user, under its seccomp filter.
+test_startcontainer_hook_as_the_process() {
+	hooks_setup
+	chmod 777 "$T/hooks"
+	add_hook startContainer "id -u > $T/hooks/uid"
+	cfg '.process.user = {"uid": 1000, "gid": 1000}'
+	set_args /rt-helper exit 0
+	ctr_run c1
+	assert_success "run"
+	assert_eq "$(cat "$T/hooks/uid")" 1000 "the hook's uid"
+}
+
+# ... and with stdio only, none of the runtime's fds (the hook writes to
+# the container's stdout, where runc's hooks write elsewhere).
+rt_only test_startcontainer_hook_fds
+test_startcontainer_hook_fds() {
+	hooks_setup
+	cfg '.hooks.startContainer = [{"path": "/rt-helper", "args": ["rt-helper", "fds"]}]'
+	set_args /rt-helper exit 0
+	ctr_run c1
+	assert_success "run"
+	assert_eq "$(grep -c '^[0-9]*=' <<<"$OUT")" 3 "the hook's fds: $(tr '\n' ' ' <<<"$OUT")"
+}
+
+test_startcontainer_hook_under_seccomp() {
+	hooks_setup
+	add_hook startContainer "mkdir $T/hooks/made"
+	cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
+	set_args /rt-helper exit 0
+	ctr_run c1
+	assert_failure "run with a startContainer hook the profile forbids"
+	[ ! -d "$T/hooks/made" ] || fail "the hook ran without the filter"
+}

@@ -430,6 +430,37 @@ test_cg_kill_all_and_delete_with_sub_cgroups() {
 	assert_nothing_left c1
 }
 
+# cg50_frozen_create PATH DIR: freeze the freezer cgroup DIR (relative to
+# the runner's), create c1 at cgroupsPath PATH, thaw, remove DIR; the
+# create must fail saying why, leaving nothing.
+cg50_frozen_create() {
+	local fz
+	fz=$(grep '/freezer/' <<<"$RT_TEST_CGROUPS" | head -n1)
+	[ -n "$fz" ] || skip "no v1 freezer hierarchy"
+	mkdir "$fz/$2" || fail "mkdir $fz/$2"
+	echo FROZEN >"$fz/$2/freezer.state"
+	cfg '.linux.cgroupsPath = $p' --arg p "$1"
+	ctr_create c1
+	STATUS=$?
+	echo THAWED >"$fz/$2/freezer.state"
+	find "$fz/$2" -depth -type d -exec rmdir {} + 2>/dev/null
+	[ "$STATUS" -ne 0 ] || fail "create in a frozen cgroup succeeded"
+	assert_contains "$(cat "$T/c1.err")" "unexpectedly frozen"
+	assert_nothing_left c1
+}
+
+# A container put in a frozen cgroup would stop before its first step and
+# create would wait for ever: refused, as runc refuses it.
+test_cg_frozen_cgroup_refused() {
+	cg50_frozen_create cg50-frozen cg50-frozen
+}
+
+# The same below a frozen parent (runc 1.1 waits for ever there).
+rt_only test_cg_frozen_parent_refused
+test_cg_frozen_parent_refused() {
+	cg50_frozen_create cg50-frozen/c1 cg50-frozen
+}
+
 # ---------------------------------------------------------------------------
 # The cgroup v2 code paths: a private mount namespace where cgroup2 is
 # mounted over /sys/fs/cgroup (hiding the v1 hierarchies). Its root has

@@ -191,6 +191,8 @@ test_fault_create_after_clone() {
 
 test_fault_create_child() {
 	need_strace
+	# a cgroup namespace, so that the cgroup mounts are new mounts
+	cfg '.linux.namespaces |= (map(select(.type != "cgroup")) + [{"type": "cgroup"}])'
 	dry_run
 	set_args /rt-helper sleep 600
 	# (after GO, before its first mount, the child writes itself into its
