@@ -445,6 +445,8 @@ rt_lsm_apply (const oci_process *p, struct rt_error *err)
 int
 rt_process_become (const oci_process *p, const struct rt_seccomp *seccomp, int preserve_fds, struct rt_error *err)
 {
+  bool entered;
+
   if (setsid () < 0 && errno != EPERM)
     return rt_error_set (err, errno, "setsid");
   if (p->terminal && rt_terminal_make_controlling (err) < 0)
@@ -459,9 +461,15 @@ rt_process_become (const oci_process *p, const struct rt_seccomp *seccomp, int p
    * getcwd); with no_new_privs, as late as possible */
   if (!p->no_new_privileges && (rt_cwd_apply (p, err) < 0 || rt_seccomp_load (seccomp, err) < 0))
     return -1;
-  /* the final chdir as the user, so that its permissions apply */
+  /* as runc: the cwd is entered while still root (a cwd only root may
+   * enter, /root for a user, still works) and, where root may not (a
+   * volume only the user can reach), again as the user */
+  entered = chdir (p->cwd && *p->cwd ? p->cwd : "/") == 0;
   if (rt_caps_drop_bounding (p->capabilities, err) < 0 || rt_user_apply (p, err) < 0
-      || rt_caps_apply (p->capabilities, err) < 0 || enter_cwd (p, p->no_new_privileges, err) < 0)
+      || rt_caps_apply (p->capabilities, err) < 0)
+    return -1;
+  if (entered ? p->no_new_privileges && check_cwd_reachable (p->cwd && *p->cwd ? p->cwd : "/", err) < 0
+              : enter_cwd (p, p->no_new_privileges, err) < 0)
     return -1;
   if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return rt_error_set (err, errno, "set no_new_privs");

@@ -33,6 +33,11 @@ rt_terminal_setup (int console_fd, const oci_process *p, struct rt_error *err)
   slave = ioctl (master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (slave < 0)
     return rt_error_set (err, errno, ".process.terminal: open the pty slave");
+  /* the process's own terminal, as runc hands it over (its user may then
+   * reopen /dev/pts/N, and tools that check the tty's owner agree); the
+   * group stays devpts' (tty) */
+  if (p->user && fchown (slave, p->user->uid, (gid_t) -1) < 0)
+    return rt_error_set (err, errno, ".process.terminal: chown the pty to uid %u", p->user->uid);
   if (p->console_size)
     {
       struct winsize ws = { .ws_row = (unsigned short) p->console_size->height,

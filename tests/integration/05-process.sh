@@ -237,3 +237,20 @@ test_home_from_passwd() {
 	assert_success "exec"
 	assert_kv home /root
 }
+
+# A cwd only root may enter still works for another user: runc enters it
+# before dropping privileges.
+test_cwd_only_root_may_enter() {
+	cfg '.root.readonly = false | .process.user = {"uid": 1000, "gid": 1000} | .process.cwd = "/root"'
+	chmod 700 "$BUNDLE/rootfs/root" 2>/dev/null || mkdir -m 700 "$BUNDLE/rootfs/root"
+	set_args /rt-helper cwd
+	ctr_run c1
+	assert_success "run with cwd /root as uid 1000"
+	assert_contains "$OUT" "/root"
+	cfg '.process.args = ["/rt-helper", "sleep", "600"] | .process.user = {"uid": 0, "gid": 0} | .process.cwd = "/"'
+	ctr_run_detached c2 || fail "run -d"
+	wait_output "$T/c2.out" ready
+	run_rt exec -u 1000:1000 --cwd /root c2 /rt-helper cwd
+	assert_success "exec --cwd /root as uid 1000"
+	assert_contains "$OUT" "/root"
+}

@@ -179,3 +179,19 @@ test_run_console_socket_needs_terminal() {
 }
 
 rt_only test_run_detach_terminal_needs_console_socket
+
+# runc gives the process its terminal: the pty belongs to its user.
+test_terminal_owned_by_the_process_user() {
+	need_script
+	cfg '.process.terminal = true | .process.user = {"uid": 1000, "gid": 1000} |
+		.process.args = ["sh", "-c", "stat -L -c owner=%u:%g /proc/self/fd/0"]'
+	ctr_track c1
+	in_script "$RT" --root "$ROOT" run --bundle "$BUNDLE" c1
+	assert_status 0 "run with a terminal as uid 1000"
+	assert_contains "$OUT" "owner=1000:" "the pty's owner"
+	cfg '.process.terminal = false | .process.user = {"uid": 0, "gid": 0} | .process.args = ["/rt-helper", "sleep", "600"]'
+	sleeper
+	in_script "$RT" --root "$ROOT" exec -t -u 1000:1000 c1 sh -c 'stat -L -c owner=%u:%g /proc/self/fd/0'
+	assert_status 0 "exec -t as uid 1000"
+	assert_contains "$OUT" "owner=1000:" "the exec'd process's pty owner"
+}
