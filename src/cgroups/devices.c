@@ -84,15 +84,9 @@ rt_device_rules_build (const oci_config *cfg, struct rt_device_rules *out, struc
               default_allowed[i].access)
         < 0)
       goto nomem;
-  for (i = 0; l && i < l->devices_len; i++)
-    {
-      const oci_device *d = l->devices[i];
-      char type = d->type[0] == 'u' ? 'c' : d->type[0];
-      if (type == 'p')
-        continue;
-      if (push (out, true, type, d->major, d->minor, "rwm") < 0)
-        goto nomem;
-    }
+  /* linux.devices are made, not allowed: only resources.devices (and the
+   * defaults) open the device cgroup, as with runc; a config that denies
+   * everything keeps its extra devices unusable */
   return 0;
 nomem:
   rt_device_rules_free (out);

@@ -14,6 +14,7 @@
 
 #include "tables.h"
 #include "util/cleanup.h"
+#include "util/mountinfo.h"
 #include "util/fs.h"
 
 static unsigned long
@@ -143,9 +144,49 @@ pivot (const char *rootfs, struct rt_error *err)
   return 0;
 }
 
+/* Without pivot_root the host's mounts stay in the namespace, below the
+ * chroot: a full procfs or sysfs among them would let the container mount
+ * a new, unmasked one (the kernel allows it where a full one is visible).
+ * As runc: each is detached (the detach kept from the host), or covered
+ * where it cannot be. */
+static int
+hide_host_pseudo_fs (const char *rootfs, struct rt_error *err)
+{
+  cleanup_free char *real = realpath (rootfs, NULL);
+  struct rt_mountinfo mi;
+  size_t i, n;
+  int ret = 0;
+
+  if (real == NULL)
+    return rt_error_set (err, errno, "--no-pivot: resolve `%s`", rootfs);
+  n = strlen (real);
+  if (rt_mountinfo_read (&mi, err) < 0)
+    return -1;
+  for (i = mi.len; ret == 0 && i-- > 0;)
+    {
+      const struct rt_mount_entry *e = &mi.e[i];
+      if (strcmp (e->root, "/") != 0 || (strcmp (e->fstype, "proc") != 0 && strcmp (e->fstype, "sysfs") != 0)
+          || (strncmp (e->mountpoint, real, n) == 0 && (e->mountpoint[n] == '/' || e->mountpoint[n] == '\0')))
+        continue;
+      if (mount (NULL, e->mountpoint, NULL, MS_SLAVE | MS_REC, NULL) < 0)
+        {
+          if (errno == ENOENT)
+            continue; /* below one detached already */
+          ret = rt_error_set (err, errno, "--no-pivot: make `%s` a slave", e->mountpoint);
+        }
+      else if (umount2 (e->mountpoint, MNT_DETACH) < 0
+               && ((errno != EINVAL && errno != EPERM) || mount ("tmpfs", e->mountpoint, "tmpfs", 0, NULL) < 0))
+        ret = rt_error_set (err, errno, "--no-pivot: hide the host's `%s`", e->mountpoint);
+    }
+  rt_mountinfo_free (&mi);
+  return ret;
+}
+
 static int
 move_root (const char *rootfs, struct rt_error *err)
 {
+  if (hide_host_pseudo_fs (rootfs, err) < 0)
+    return -1;
   if (chdir (rootfs) < 0)
     return rt_error_set (err, errno, "chdir to the rootfs `%s`", rootfs);
   if (mount (rootfs, "/", NULL, MS_MOVE, NULL) < 0)

@@ -82,3 +82,15 @@ test_uts_hostname_not_leaking() {
 	assert_kv hostname inner-name
 	assert_eq "$(hostname)" "$host" "host hostname unchanged"
 }
+
+# --no-pivot leaves the host's mounts in the namespace, below the chroot:
+# with a full procfs there, a process that makes a user namespace of its
+# own (and so has CAP_SYS_ADMIN over a new mount namespace) could mount a
+# bare /proc. runc hides them; so does rt.
+test_no_pivot_cannot_mount_a_bare_proc() {
+	cfg '.process.capabilities.bounding += ["CAP_SETFCAP"] | .process.capabilities.permitted += ["CAP_SETFCAP"]'
+	set_args unshare -mrpf sh -c 'mount -t proc none /proc 2>/dev/null && echo mounted || echo refused'
+	ctr_run c1 --no-pivot
+	assert_success "run --no-pivot"
+	assert_eq "$OUT" refused "mount -t proc from a user namespace in a --no-pivot container"
+}

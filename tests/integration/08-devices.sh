@@ -67,3 +67,15 @@ test_device_outside_dev() {
 	assert_eq "$(kv type)" char "/mydev/null2 type"
 	assert_eq "$(kv major):$(kv minor)" 1:3 "/mydev/null2 major:minor"
 }
+
+# A device of linux.devices is made, not allowed: only resources.devices
+# (and the default set) open the device cgroup, as with runc.
+test_listed_device_not_allowed_by_itself() {
+	[ -c /dev/kmsg ] || skip "no /dev/kmsg on the host"
+	cfg '.linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11, "fileMode": 420}] |
+		.linux.resources.devices = [{"allow": false, "access": "rwm"}]'
+	run_helper read /dev/kmsg
+	assert_eq "$OUT" EPERM "reading a device the rules do not allow"
+	run_helper write /dev/kmsg
+	assert_eq "$OUT" EPERM "writing it"
+}
