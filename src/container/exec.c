@@ -438,18 +438,23 @@ add_cgroup_dir (struct execution *e, const char *dir, const char *sub, struct rt
   return 0;
 }
 
+/* Each entry's path must stay below the container's cgroup: it is made
+ * clean in place (runc joins and checks the prefix; its words). */
 static int
-check_cgroup_entries (char *const *entries, size_t n, struct rt_error *err)
+check_cgroup_entries (char **entries, size_t n, struct rt_error *err)
 {
   size_t i;
 
   for (i = 0; i < n; i++)
     {
-      const char *colon = strchr (entries[i], ':');
-      const char *path = colon ? colon + 1 : entries[i];
-      if (*path == '\0' || strstr (path, "..") != NULL)
-        return rt_error_set (err, 0, "--cgroup: `%s`: expected [CONTROLLER:]PATH below the container's cgroup",
-                             entries[i]);
+      char *colon = strchr (entries[i], ':');
+      char *path = colon ? colon + 1 : entries[i];
+      cleanup_free char *clean = rt_subpath_clean (path);
+      if (clean == NULL && errno == EINVAL)
+        return rt_error_set (err, 0, "--cgroup: %s is not a sub cgroup path", path);
+      if (clean == NULL)
+        return rt_error_set (err, ENOMEM, "--cgroup");
+      memcpy (path, clean, strlen (clean) + 1); /* never longer */
     }
   return 0;
 }

@@ -629,6 +629,23 @@ rt_mounts_seal (const struct rt_mount_ctx *c, const oci_config *cfg, struct rt_e
   return 0;
 }
 
+/* procfs and sysfs go on a directory only: one mounted through a symlink
+ * the rootfs put in its place has been an attack (runc's words). */
+static int
+check_ordinary_dir (const struct rt_mount_ctx *c, const oci_mount *m, struct rt_error *err)
+{
+  cleanup_close int fd = -1;
+  struct stat st;
+
+  if (!type_is (m, "proc") && !type_is (m, "sysfs"))
+    return 0;
+  fd = rt_open_in_root (c->rootfd, m->destination, O_PATH | O_NOFOLLOW, 0, NULL);
+  if (fd < 0 || fstat (fd, &st) < 0 || S_ISDIR (st.st_mode))
+    return 0; /* missing: made as a directory below */
+  return rt_error_set (err, 0, "filesystem \"%s\" must be mounted on ordinary directory: `%s` is not one", m->type,
+                       m->destination);
+}
+
 int
 rt_mount_entry (const struct rt_mount_ctx *c, const oci_mount *m, size_t index, struct rt_error *err)
 {
@@ -653,6 +670,8 @@ rt_mount_entry (const struct rt_mount_ctx *c, const oci_mount *m, size_t index, 
       rt_error_set (err, ENOMEM, "mount");
       goto out;
     }
+  if (check_ordinary_dir (c, m, err) < 0)
+    goto out;
   if (bind && o.copy_symlink && is_symlink (src))
     {
       ret = copy_symlink (c, m, src, err);

@@ -437,3 +437,43 @@ rt_abspath (const char *path)
     return NULL;
   return r;
 }
+
+char *
+rt_subpath_clean (const char *path)
+{
+  char *out = malloc (strlen (path) + 1);
+  size_t len = 0;
+  const char *p = path;
+
+  if (out == NULL)
+    return NULL;
+  while (*p)
+    {
+      size_t n = strcspn (p, "/");
+      if (n == 2 && p[0] == '.' && p[1] == '.')
+        {
+          if (len == 0)
+            {
+              free (out);
+              errno = EINVAL;
+              return NULL;
+            }
+          while (len > 0 && out[len - 1] != '/')
+            len--;
+          if (len > 0)
+            len--; /* the '/' before the dropped component */
+        }
+      else if (n > 0 && !(n == 1 && p[0] == '.'))
+        {
+          if (len > 0)
+            out[len++] = '/';
+          memcpy (out + len, p, n);
+          len += n;
+        }
+      p += n;
+      while (*p == '/')
+        p++;
+    }
+  out[len] = '\0';
+  return out;
+}

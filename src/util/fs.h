@@ -35,6 +35,11 @@ int rt_open_in_root (int rootfd, const char *path, int flags, mode_t mode, struc
  * directory (is_dir) or an empty file; returns an O_PATH fd of it. */
 int rt_mkpath_in_root (int rootfd, const char *path, bool is_dir, struct rt_error *err);
 
+/* path made lexically clean and relative ("a/./b//../c" -> "a/c", "/" and
+ * "" -> ""), as a heap string; NULL with errno EINVAL when its ".." lead
+ * above its start (it is not below whatever it is joined to). */
+char *rt_subpath_clean (const char *path);
+
 /* readlink into a heap string; NULL with errno set on failure. */
 char *rt_readlinkat (int dirfd, const char *path);
 

@@ -294,6 +294,12 @@ check_sub_cgroup() {
 	assert_status 255 "missing sub-cgroup"
 	run_rt exec --cgroup ../c2 c1 /rt-helper pid
 	assert_status 255 "a sub-cgroup outside the container's"
+	assert_contains "$ERR" "../c2 is not a sub cgroup path" "runc's words"
+	run_rt exec --cgroup .. c1 /rt-helper pid
+	assert_status 255 "the parent cgroup"
+	assert_contains "$ERR" ".. is not a sub cgroup path" "runc's words"
+	run_rt exec --cgroup sub/../sub c1 /rt-helper pid
+	assert_success "a path that stays below the container's cgroup"
 }
 
 test_exec_sub_cgroup() {

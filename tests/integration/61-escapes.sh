@@ -549,3 +549,17 @@ test_escape_devices_cgroup_denies() {
 	! grep -Eq '^b [^ ]+ [^ ]*[rw]' <<<"$list" || fail "devices.list allows block device access: $(grep '^b' <<<"$list" | tr '\n' ',')"
 	! grep -Eq '^c \*:\* [^ ]*[rw]' <<<"$list" || fail "devices.list allows every char device"
 }
+
+# With /proc a symlink in the image, the proc mount is refused with runc's
+# words (engines and users know them).
+test_escape_proc_symlink_refused_with_runc_words() {
+	local r=$BUNDLE/rootfs id="p$U"
+	rm -rf "$r/proc"
+	mkdir -p "$r/fakeproc"
+	ln -s /fakeproc "$r/proc"
+	set_args /rt-helper exit 0
+	ctr_create "$id"
+	assert_failure "create with /proc a symlink"
+	assert_contains "$(cat "$T/$id.err")" "must be mounted on ordinary directory"
+	assert_nothing_left "$id"
+}
