@@ -840,8 +840,23 @@ is_hierarchy_root (const char *path, size_t len)
   return !is_cgroupfs (*dir ? dir : "/");
 }
 
-/* /rt/<id> shares its parent: remove it once the last container is gone
- * (it stays while another container, or a concurrent create, uses it). */
+/* The parent of /rt/<id> (or /rt-<hash of --root>/<id>) is shared:
+ * remove it once the last container is gone (it stays while another
+ * container, or a concurrent create, uses it). */
+static bool
+default_parent_name (const char *name)
+{
+  size_t n = strlen (CGROUP_DEFAULT_PARENT);
+
+  if (strncmp (name, CGROUP_DEFAULT_PARENT, n) != 0)
+    return false;
+  if (name[n] == '\0')
+    return true;
+  if (name[n] != '-' || strlen (name + n + 1) != 8)
+    return false;
+  return strspn (name + n + 1, "0123456789abcdef") == 8;
+}
+
 static void
 remove_default_parent (const char *dir)
 {
@@ -852,7 +867,7 @@ remove_default_parent (const char *dir)
     return;
   *slash = '\0';
   slash = strrchr (parent, '/');
-  if (slash != NULL && strcmp (slash + 1, CGROUP_DEFAULT_PARENT) == 0 && is_hierarchy_root (parent, (size_t) (slash - parent)))
+  if (slash != NULL && default_parent_name (slash + 1) && is_hierarchy_root (parent, (size_t) (slash - parent)))
     rmdir (parent);
 }
 

@@ -142,9 +142,10 @@ write_first_state (struct creation *c, struct rt_error *err)
   return rt_write_file_atomic_at (c->dirfd, RT_CONFIG_FILE, c->config_raw, c->config_len, 0600, err);
 }
 
-/* Without cgroupsPath: /rt/<id> for the default --root, and /rt/<h>-<id>
+/* Without cgroupsPath: /rt/<id> for the default --root, and /rt-<h>/<id>
  * for any other, h naming the root (FNV-1a), so that two state roots (two
- * engines, two test runs) with the same container id never share a cgroup. */
+ * engines, two test runs) with the same container id never share a cgroup,
+ * and the leaf is the id, as runc names it (tools find it by the id). */
 static char *
 default_cgroup_path (const char *root, const char *id)
 {
@@ -159,7 +160,7 @@ default_cgroup_path (const char *root, const char *id)
     {
       for (p = root; *p; p++)
         h = (h ^ (unsigned char) *p) * 16777619u;
-      n = asprintf (&path, "/rt/%08x-%s", h, id);
+      n = asprintf (&path, "/rt-%08x/%s", h, id);
     }
   return n < 0 ? NULL : path;
 }

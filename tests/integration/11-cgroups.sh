@@ -40,9 +40,9 @@ check_below_caller() {
 	done <<<"$RT_TEST_CGROUPS"
 }
 
-# Without cgroupsPath rt uses /rt/<id> (/rt/<hash of --root>-<id> for a
+# Without cgroupsPath rt uses /rt/<id> (/rt-<hash of --root>/<id> for a
 # --root other than /run/rt) in every hierarchy, never the caller's cgroup;
-# runc uses <caller>/<id>.
+# runc uses <caller>/<id>. The leaf is the id either way.
 rt_only test_cgroup_default_is_rt_id
 test_cgroup_default_is_rt_id() {
 	local dirs d n=0
@@ -51,10 +51,10 @@ test_cgroup_default_is_rt_id() {
 	dirs=$(container_cgroup_dirs c1)
 	for d in $dirs; do
 		case $d in
-		*/rt/[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]-c1) n=$((n + 1)) ;;
-		*) fail "default cgroup $d is not <hierarchy>/rt/<hash>-c1" ;;
+		*/rt-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]/c1) n=$((n + 1)) ;;
+		*) fail "default cgroup $d is not <hierarchy>/rt-<hash>/c1" ;;
 		esac
-		grep -qF " ${d%/rt/*} " /proc/self/mountinfo || fail "$d is not at the root of its hierarchy"
+		grep -qF " ${d%/rt-*} " /proc/self/mountinfo || fail "$d is not at the root of its hierarchy"
 	done
 	[ "$n" -gt 0 ] || fail "no container cgroup found"
 	run_rt delete --force c1

@@ -319,8 +319,9 @@ container_cgroup_dirs() {
 	[ -n "$pid" ] && [ "$pid" -gt 0 ] || return 1
 	while IFS= read -r d; do
 		[ -n "$d" ] || continue
-		# rt's default cgroupsPath is /rt/<id> at the root of each hierarchy
-		for f in $(find "$d" "${d%/*}/rt" -name cgroup.procs 2>/dev/null); do
+		# rt's default cgroupsPath is /rt/<id> (/rt-<hash>/<id>) at the root of each hierarchy
+		for f in $(find "$d" "${d%/*}/rt" "${d%/*}"/rt-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f] \
+			-name cgroup.procs 2>/dev/null); do
 			if grep -qx "$pid" "$f" 2>/dev/null; then
 				dirname "$f"
 				break
@@ -333,7 +334,7 @@ container_cgroup_dirs() {
 # Leftover checks (also used by the runner after every test).
 
 # cg_children: child cgroups left under the runner's own cgroups, and the
-# cgroups /rt/[<hash>-]<id> (rt's default cgroupsPath, at the root of each
+# cgroups /rt/<id> and /rt-<hash>/<id> (rt's default cgroupsPath, at the root of each
 # hierarchy) of this test's containers. Only this test's ids: /rt is shared
 # with every other user of rt on the machine.
 cg_children() {
@@ -346,10 +347,10 @@ cg_children() {
 	is_runc && return 0
 	local -a cand=() inode=()
 	local i
-	# rt's default: /rt/<id> for --root /run/rt, else /rt/<8 hex>-<id>
+	# rt's default: /rt/<id> for --root /run/rt, else /rt-<8 hex>/<id>
 	for id in $(_test_ids); do
 		for d in "${dirs[@]}"; do
-			for d in "${d%/*}/rt/$id" "${d%/*}"/rt/[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]-"$id"; do
+			for d in "${d%/*}/rt/$id" "${d%/*}"/rt-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]/"$id"; do
 				[ -d "$d" ] && ! _foreign_cgroup "$d" && cand+=("$d") && inode+=("$(stat -c %i "$d")")
 			done
 		done
