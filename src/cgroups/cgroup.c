@@ -17,6 +17,7 @@
 
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/log.h"
 
 static void
 hier_free (struct rt_cgroup_hier *h)
@@ -474,10 +475,11 @@ read_pids (const char *dir, pid_t **pids, size_t *n, struct rt_error *err)
   return 0;
 }
 
-/* An existing cgroup is reused only when empty: processes in it belong to
- * someone else, and a failed create or a delete would kill them. */
+/* An existing cgroup that holds processes is joined, as runc 1.1 does,
+ * with its words as a warning; it is marked shared, so that a failed
+ * create or a delete never kills those processes (rt_cgroup_destroy). */
 static int
-refuse_occupied (char *const *dirs, size_t len, struct rt_error *err)
+note_occupied (char *const *dirs, size_t len, bool *shared, struct rt_error *err)
 {
   size_t i;
 
@@ -489,8 +491,11 @@ refuse_occupied (char *const *dirs, size_t len, struct rt_error *err)
         continue;
       if (read_pids (dirs[i], &pids, &n, err) < 0)
         return rt_error_prefix (err, "create cgroup");
-      if (n > 0)
-        return rt_error_set (err, EBUSY, "cgroup `%s` already holds %zu process(es)", dirs[i], n);
+      if (n > 0 && !*shared)
+        rt_log_warning ("container's cgroup is not empty: %zu process(es) found in `%s` (they are left alone: "
+                        "delete kills only this container's processes)",
+                        n, dirs[i]);
+      *shared = *shared || n > 0;
     }
   return 0;
 }
@@ -553,7 +558,7 @@ rt_cgroup_create (const char *cgroups_path, const char *id, const oci_resources 
       cg->dirs[cg->len++] = dir;
     }
   /* recorded before any exists: whoever cleans up later knows them all */
-  if (refuse_occupied (cg->dirs, cg->len, err) < 0 || refuse_frozen (&l, cg->dirs, err) < 0
+  if (note_occupied (cg->dirs, cg->len, &cg->shared, err) < 0 || refuse_frozen (&l, cg->dirs, err) < 0
       || (planned != NULL && planned (data, cg->dirs, cg->len, err) < 0))
     {
       rt_cgroup_release (cg);
@@ -581,7 +586,7 @@ out:
     {
       if (err->msg == NULL)
         rt_error_set (err, ENOMEM, "create cgroup");
-      rt_cgroup_destroy (cg->dirs, cg->len, NULL);
+      rt_cgroup_destroy (cg->dirs, cg->len, cg->shared, NULL);
       rt_cgroup_release (cg);
     }
   rt_cgroup_layout_free (&l);
@@ -952,13 +957,21 @@ destroy_one (const char *dir, struct rt_error *err)
 }
 
 int
-rt_cgroup_destroy (char *const *dirs, size_t len, struct rt_error *err)
+rt_cgroup_destroy (char *const *dirs, size_t len, bool shared, struct rt_error *err)
 {
   size_t i;
 
   for (i = 0; i < len; i++)
     {
-      if (destroy_one (dirs[i], err) < 0)
+      if (shared)
+        {
+          struct subtree t = { 0 };
+          /* only what is empty; busy ones hold someone else's processes */
+          if (subtree_read (dirs[i], &t, 0) == 0)
+            remove_subtree (&t);
+          subtree_free (&t);
+        }
+      else if (destroy_one (dirs[i], err) < 0)
         return -1;
       remove_default_parent (dirs[i]);
     }

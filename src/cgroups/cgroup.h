@@ -43,6 +43,7 @@ struct rt_cgroup
   char **dirs; /* NULL-terminated */
   size_t len;
   int clone_fd; /* the cgroup2 directory, for clone3 CLONE_INTO_CGROUP; -1 if none */
+  bool shared;  /* it held processes already (another container's): see rt_cgroup_destroy */
   struct rt_cgroup_layout layout; /* as create read it: the child mounts these, not reading them again */
 };
 
@@ -74,8 +75,10 @@ int rt_cgroup_join_prepare (char *const *dirs, size_t len, struct rt_cgroup_join
 int rt_cgroup_join_self (struct rt_cgroup_join *j, struct rt_error *err);
 void rt_cgroup_join_release (struct rt_cgroup_join *j);
 
-/* Kill what is left inside and remove the directories. */
-int rt_cgroup_destroy (char *const *dirs, size_t len, struct rt_error *err);
+/* Kill what is left inside and remove the directories, and the cgroups
+ * made below them. A shared cgroup (it held processes when the container
+ * came) is removed only where empty: what is left is not the container's. */
+int rt_cgroup_destroy (char *const *dirs, size_t len, bool shared, struct rt_error *err);
 
 int rt_cgroup_apply (char *const *dirs, size_t len, const oci_resources *res, struct rt_error *err);
 bool rt_cgroup_is_frozen (const char *const *dirs, size_t len);

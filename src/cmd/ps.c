@@ -12,8 +12,8 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
-#include "cgroups/cgroup.h"
 #include "cmd/cmd.h"
+#include "container/container.h"
 #include "container/state.h"
 #include "util/cleanup.h"
 
@@ -200,13 +200,7 @@ RT_CMD (ps)
   dirfd = rt_state_dir_open (ctx->root, argv[first], false, err);
   if (dirfd < 0 || rt_state_read (dirfd, &s, err) < 0)
     return -1;
-  ret = rt_cgroup_pids (s.cgroup_dirs, s.cgroup_dirs_len, &pids, &n, err);
-  if (ret == 0 && n == 0 && s.cgroup_dirs_len == 0 && rt_state_process_alive (&s))
-    {
-      /* no cgroup (--cgroup-manager=disabled): the init process is all we know */
-      if ((pids = malloc (sizeof *pids)) != NULL)
-        pids[n++] = s.pid;
-    }
+  ret = rt_container_pids (&s, &pids, &n, err);
   rt_state_free (&s);
   if (ret < 0)
     return -1;

@@ -76,6 +76,12 @@ int rt_container_delete (struct rt_context *ctx, const char *id, bool force, con
                          struct rt_error *err);
 int rt_container_kill (struct rt_context *ctx, const char *id, int sig, bool all, struct rt_error *err);
 
+struct rt_state;
+/* The container's processes (host pids): those of its cgroup and the
+ * cgroups below it; of a shared cgroup only its own (its pid namespace's);
+ * without a cgroup its init alone. */
+int rt_container_pids (const struct rt_state *s, pid_t **pids, size_t *n, struct rt_error *err);
+
 /* State JSON for hooks. */
 char *rt_container_state_json (const char *id, const char *status, pid_t pid, const char *bundle,
                                const oci_strmap *annotations);

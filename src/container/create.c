@@ -175,6 +175,7 @@ record_cgroups (void *data, char *const *dirs, size_t len, struct rt_error *err)
   for (i = 0; i < len; i++)
     if (oci_strv_append (&c->state.cgroup_dirs, &c->state.cgroup_dirs_len, dirs[i]) < 0)
       return rt_error_set (err, ENOMEM, "cgroup");
+  c->state.cgroup_shared = c->cg.shared;
   return write_first_state (c, err);
 }
 
@@ -375,7 +376,7 @@ undo (struct creation *c)
       waitpid (c->pid, NULL, 0);
     }
   if (c->cg.len > 0)
-    rt_cgroup_destroy (c->cg.dirs, c->cg.len, NULL);
+    rt_cgroup_destroy (c->cg.dirs, c->cg.len, c->cg.shared, NULL);
   if (c->rdt_applied)
     rt_rdt_remove (c->cfg, c->o->id, NULL);
   if (c->dir_made)

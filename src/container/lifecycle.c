@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -183,6 +184,68 @@ wait_gone (const struct rt_state *s, int timeout_ms)
   return rt_state_process_alive (s) ? -1 : 0;
 }
 
+static ino_t
+pid_ns_of (pid_t pid)
+{
+  cleanup_free char *path = NULL;
+  struct stat st;
+
+  if (asprintf (&path, "/proc/%d/ns/pid", pid) < 0 || stat (path, &st) < 0)
+    return 0;
+  return st.st_ino;
+}
+
+/* Of a shared cgroup's processes, those in the init's own pid namespace
+ * (the rest are whoever else's); the init alone where it has none. */
+static void
+keep_own (const struct rt_state *s, pid_t *pids, size_t *n)
+{
+  ino_t init_ns = rt_state_process_alive (s) ? pid_ns_of (s->pid) : 0;
+  bool own_ns = init_ns != 0 && init_ns != pid_ns_of (getpid ());
+  size_t i, kept = 0;
+
+  for (i = 0; i < *n; i++)
+    if (own_ns ? pid_ns_of (pids[i]) == init_ns : init_ns != 0 && pids[i] == s->pid)
+      pids[kept++] = pids[i];
+  *n = kept;
+}
+
+int
+rt_container_pids (const struct rt_state *s, pid_t **pids, size_t *n, struct rt_error *err)
+{
+  *pids = NULL;
+  *n = 0;
+  if (s->cgroup_dirs_len == 0)
+    {
+      /* no cgroup (--cgroup-manager=disabled): the init process is all we know */
+      if (!rt_state_process_alive (s))
+        return 0;
+      if ((*pids = malloc (sizeof **pids)) == NULL)
+        return rt_error_set (err, ENOMEM, "pids");
+      (*pids)[(*n)++] = s->pid;
+      return 0;
+    }
+  if (rt_cgroup_pids (s->cgroup_dirs, s->cgroup_dirs_len, pids, n, err) < 0)
+    return -1;
+  if (s->cgroup_shared)
+    keep_own (s, *pids, n);
+  return 0;
+}
+
+static int
+signal_own (const struct rt_state *s, int sig, struct rt_error *err)
+{
+  cleanup_free pid_t *pids = NULL;
+  size_t n, i;
+
+  if (rt_container_pids (s, &pids, &n, err) < 0)
+    return -1;
+  for (i = 0; i < n; i++)
+    if (kill (pids[i], sig) < 0 && errno != ESRCH)
+      return rt_error_set (err, errno, "kill %d", pids[i]);
+  return 0;
+}
+
 int
 rt_container_kill (struct rt_context *ctx, const char *id, int sig, bool all, struct rt_error *err)
 {
@@ -196,7 +259,7 @@ rt_container_kill (struct rt_context *ctx, const char *id, int sig, bool all, st
   status = rt_state_status (dirfd, &s);
   if (all && s.cgroup_dirs_len > 0)
     {
-      ret = rt_cgroup_signal_all (s.cgroup_dirs, s.cgroup_dirs_len, sig, err);
+      ret = s.cgroup_shared ? signal_own (&s, sig, err) : rt_cgroup_signal_all (s.cgroup_dirs, s.cgroup_dirs_len, sig, err);
       if (ret == 0 && strcmp (status, "paused") == 0 && sig == SIGKILL)
         ret = rt_cgroup_freeze (s.cgroup_dirs, s.cgroup_dirs_len, false, err);
     }
@@ -265,7 +328,7 @@ rt_container_delete (struct rt_context *ctx, const char *id, bool force, const o
         rt_log_warning ("delete `%s`: %s", id, err->msg), rt_error_clear (err);
       oci_config_free (stored);
     }
-  if (s.cgroup_dirs_len > 0 && rt_cgroup_destroy (s.cgroup_dirs, s.cgroup_dirs_len, err) < 0)
+  if (s.cgroup_dirs_len > 0 && rt_cgroup_destroy (s.cgroup_dirs, s.cgroup_dirs_len, s.cgroup_shared, err) < 0)
     goto out;
   ret = rt_state_dir_remove (ctx->root, id, err);
 out:

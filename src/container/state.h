@@ -22,6 +22,7 @@ struct rt_state
   size_t cgroup_dirs_len;
   bool creating;
   bool systemd;
+  bool cgroup_shared; /* the cgroup held others' processes at create: never killed wholesale */
   oci_strmap annotations;
 };
 
