@@ -360,8 +360,71 @@ rt_open_in_root (int rootfd, const char *path, int flags, mode_t mode, struct rt
   return fd;
 }
 
-int
-rt_mkpath_in_root (int rootfd, const char *path, bool is_dir, struct rt_error *err)
+static int mkpath (int rootfd, const char *path, bool is_dir, int depth, struct rt_error *err);
+
+/* A dangling symlink in the way: what it points to is made instead, inside
+ * the root (as runc does for a mount destination), symlinks within
+ * symlinks followed as deep as the kernel would. */
+static int
+make_link_target (int rootfd, int parent, const char *path, const char *base, bool is_dir, int depth,
+                  struct rt_error *err)
+{
+  cleanup_free char *target = rt_readlinkat (parent, base), *joined = NULL;
+  int fd;
+
+  if (target == NULL)
+    return rt_error_set (err, errno, "readlink `%s` inside the root", path);
+  if (depth >= 40)
+    return rt_error_set (err, ELOOP, "create `%s` inside the root", path);
+  if (target[0] == '/')
+    joined = strdup (target);
+  else if (asprintf (&joined, "%.*s/%s", (int) (base - path), path, target) < 0)
+    joined = NULL;
+  if (joined == NULL)
+    return rt_error_set (err, ENOMEM, "mkpath `%s`", path);
+  fd = mkpath (rootfd, joined, is_dir, depth + 1, err);
+  if (fd < 0)
+    return -1;
+  close (fd);
+  return 0;
+}
+
+static int
+make_component (int rootfd, char *copy, bool last, bool is_dir, int depth, struct rt_error *err)
+{
+  char *slash = strrchr (copy, '/');
+  cleanup_close int parent = -1;
+  const char *base = slash ? slash + 1 : copy;
+  struct stat st;
+  int r;
+
+  if (slash != NULL && slash != copy)
+    {
+      *slash = '\0';
+      parent = rt_open_in_root (rootfd, copy, O_PATH | O_DIRECTORY, 0, err);
+      *slash = '/';
+      if (parent < 0)
+        return -1;
+    }
+  else
+    parent = dup (rootfd);
+  if (fstatat (parent, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK (st.st_mode))
+    return make_link_target (rootfd, parent, copy, base, last ? is_dir : true, depth, err);
+  if (last && !is_dir)
+    {
+      r = openat (parent, base, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0755);
+      if (r >= 0)
+        close (r);
+    }
+  else
+    r = mkdirat (parent, base, 0755);
+  if (r < 0 && errno != EEXIST)
+    return rt_error_set (err, errno, "create `%s` inside the root", copy);
+  return 0;
+}
+
+static int
+mkpath (int rootfd, const char *path, bool is_dir, int depth, struct rt_error *err)
 {
   cleanup_free char *copy = strdup (path);
   char *p, *end;
@@ -383,31 +446,8 @@ rt_mkpath_in_root (int rootfd, const char *path, bool is_dir, struct rt_error *e
       if (fd < 0 && errno == ENOENT)
         {
           /* create the component in its (already safe) parent */
-          char *slash = strrchr (copy, '/');
-          cleanup_close int parent = -1;
-          const char *base = slash ? slash + 1 : copy;
-          int r;
-
-          if (slash != NULL && slash != copy)
-            {
-              *slash = '\0';
-              parent = rt_open_in_root (rootfd, copy, O_PATH | O_DIRECTORY, 0, err);
-              *slash = '/';
-              if (parent < 0)
-                return -1;
-            }
-          else
-            parent = dup (rootfd);
-          if (last && !is_dir)
-            {
-              r = openat (parent, base, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0755);
-              if (r >= 0)
-                close (r);
-            }
-          else
-            r = mkdirat (parent, base, 0755);
-          if (r < 0 && errno != EEXIST)
-            return rt_error_set (err, errno, "create `%s` inside the root", copy);
+          if (make_component (rootfd, copy, last, is_dir, depth, err) < 0)
+            return -1;
           fd = rt_open_in_root (rootfd, copy, O_PATH, 0, err);
         }
       if (fd < 0)
@@ -418,6 +458,12 @@ rt_mkpath_in_root (int rootfd, const char *path, bool is_dir, struct rt_error *e
       *p = '/';
     }
   return rt_error_set (err, EINVAL, "empty path");
+}
+
+int
+rt_mkpath_in_root (int rootfd, const char *path, bool is_dir, struct rt_error *err)
+{
+  return mkpath (rootfd, path, is_dir, 0, err);
 }
 
 char *

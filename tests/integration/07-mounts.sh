@@ -216,3 +216,17 @@ test_mount_readonly_dev_with_mounts_below() {
 	assert_success "run with a read-only /dev"
 	assert_eq "$OUT" $'pts=yes\nEROFS\nok' "pts below, /dev read-only, /dev/null usable"
 }
+
+# A destination that is a dangling symlink in the image: what it points to
+# is made inside the root and mounted on (as runc does).
+test_mount_destination_dangling_symlink() {
+	ln -s /var/lib/dangling "$BUNDLE/rootfs/mylink"
+	ln -s ../rel-target "$BUNDLE/rootfs/var/rellink" 2>/dev/null || { mkdir -p "$BUNDLE/rootfs/var"; ln -s ../rel-target "$BUNDLE/rootfs/var/rellink"; }
+	add_mount '{"destination": "/mylink", "type": "tmpfs", "source": "tmpfs", "options": ["size=64k"]}'
+	add_mount '{"destination": "/var/rellink", "type": "tmpfs", "source": "tmpfs", "options": ["size=64k"]}'
+	set_args /bin/sh -c 'cut -d" " -f2 /proc/self/mounts | grep -e dangling -e rel-target'
+	ctr_run c1
+	assert_success "run with mount destinations that are dangling symlinks"
+	assert_eq "$OUT" $'/var/lib/dangling\n/rel-target' "mounted where the symlinks point, inside the root"
+	[ -d "$BUNDLE/rootfs/var/lib/dangling" ] && [ -d "$BUNDLE/rootfs/rel-target" ] || fail "the targets were not made in the rootfs"
+}
