@@ -160,6 +160,10 @@ main (int argc, char **argv)
       return EXIT_SUCCESS;
     }
   ctx.command = cmd->name;
+  rt_log_debug ("rt %s: %s (root `%s`, cgroup manager %s)", PACKAGE_VERSION, cmd->name, ctx.root,
+                ctx.cgroup_manager == RT_CGROUP_DISABLED ? "disabled"
+                : ctx.cgroup_manager == RT_CGROUP_SYSTEMD ? "systemd"
+                                                          : "cgroupfs");
   optind = 0; /* reset getopt for the command's own flags */
   ret = cmd->run (&ctx, argc - first, argv + first, &err);
   if (ret < 0 && err.msg != NULL)

@@ -117,6 +117,7 @@ make_state_dir (struct creation *c, struct rt_error *err)
 {
   size_t i;
 
+  rt_log_debug ("create `%s`: bundle `%s`, rootfs `%s`", c->o->id, c->bundle, c->rootfs);
   c->dirfd = rt_state_dir_create (c->ctx->root, c->o->id, err);
   if (c->dirfd < 0)
     return -1;
@@ -176,6 +177,8 @@ record_cgroups (void *data, char *const *dirs, size_t len, struct rt_error *err)
     if (oci_strv_append (&c->state.cgroup_dirs, &c->state.cgroup_dirs_len, dirs[i]) < 0)
       return rt_error_set (err, ENOMEM, "cgroup");
   c->state.cgroup_shared = c->cg.shared;
+  for (i = 0; i < len; i++)
+    rt_log_debug ("create `%s`: cgroup `%s`", c->o->id, dirs[i]);
   return write_first_state (c, err);
 }
 
@@ -304,6 +307,7 @@ spawn (struct creation *c, struct rt_error *err)
   c->sync[1] = -1;
   if (!into_cgroup && rt_cgroup_enter_v2 (c->cg.dirs, c->cg.len, c->pid, err) < 0)
     return -1;
+  rt_log_debug ("create `%s`: container process %d cloned (flags %#lx)", c->o->id, c->pid, flags);
   if (rt_idmap_write (c->pid, c->cfg, &c->ns, err) < 0)
     return -1;
   if (rt_netdev_move (c->cfg->linux, c->pid, &c->ns, err) < 0)
@@ -359,6 +363,7 @@ finish (struct creation *c, struct rt_error *err)
 {
   if (rt_sync_expect (c->sync[0], RT_SYNC_READY, NULL, err) < 0)
     return -1;
+  rt_log_debug ("create `%s`: the container process is ready, waiting for start", c->o->id);
   c->state.creating = false;
   if (rt_state_write (c->dirfd, &c->state, err) < 0)
     return -1;

@@ -36,6 +36,7 @@
 #include "tables.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/log.h"
 #include "util/unixsock.h"
 
 struct execution
@@ -625,6 +626,7 @@ spawn (struct execution *e, struct rt_error *err)
     return -1;
   if (rt_oom_score_adj_write (e->pid, e->p, err) < 0)
     return -1;
+  rt_log_debug ("exec `%s`: process %d cloned", e->state.id, e->pid);
   if (e->o->pidfd_socket && rt_pidfd_hand_over (e->o->pidfd_socket, "--pidfd-socket", e->pid, RT_PIDFD_EXEC, err) < 0)
     return -1;
   if (rt_sync_send (e->sync[0], RT_SYNC_GO, 0, NULL, err) < 0)

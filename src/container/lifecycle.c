@@ -152,6 +152,7 @@ rt_container_start (struct rt_context *ctx, const char *id, struct rt_error *err
       return rt_error_set (err, errno, "start `%s`: open the exec fifo", id);
     }
   unlinkat (dirfd, RT_FIFO_FILE, 0);
+  rt_log_debug ("start `%s`: released process %d", id, s.pid);
   ret = read_start_result (fifo, &s, err);
   if (ret == 0 && (cfg = stored_config (dirfd)) != NULL)
     {

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +142,7 @@ write_line (int fd, const char *level, const char *msg)
 static void
 log_message (const char *level, bool to_stderr, const char *fmt, va_list ap)
 {
+  struct sigaction ignore = { .sa_handler = SIG_IGN }, old;
   char *msg = NULL;
 
   if (vasprintf (&msg, fmt, ap) < 0)
@@ -151,16 +153,20 @@ log_message (const char *level, bool to_stderr, const char *fmt, va_list ap)
       return;
     }
   one_line (msg);
+  /* a reader of stderr that has gone (`rt ... | head`) must not kill rt
+   * half-way through a create: the write fails instead of SIGPIPE */
+  sigaction (SIGPIPE, &ignore, &old);
   if (to_stderr)
-    fprintf (stderr, "rt: %s\n", msg);
+    {
+      fprintf (stderr, "rt: %s\n", msg);
+      fflush (stderr);
+    }
   if (log_fd >= 0)
     write_line (log_fd, level, msg);
   else if (!to_stderr)
-    {
-      /* debug lines without --log go to stderr, as runc's do */
-      fflush (stderr);
-      write_line (STDERR_FILENO, level, msg);
-    }
+    /* debug lines without --log go to stderr, as runc's do */
+    write_line (STDERR_FILENO, level, msg);
+  sigaction (SIGPIPE, &old, NULL);
   free (msg);
 }
 

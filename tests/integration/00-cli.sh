@@ -129,6 +129,29 @@ test_log_format_text() {
 	[ -s "$T/default.txt" ] || fail "--log (default format) wrote nothing to the log"
 }
 
+# --debug writes debug lines as runc does: logrus text (level=debug) on
+# stderr or in the --log file, and "level":"debug" with --log-format json.
+test_debug_lines() {
+	set_args /rt-helper exit 0
+	run_rt --debug run --bundle "$BUNDLE" d1
+	assert_success "--debug run"
+	assert_match "$ERR" 'time="[^"]+" level=debug msg=' "debug lines on stderr, logrus text"
+	run_rt --debug --log "$T/debug.txt" run --bundle "$BUNDLE" d2
+	assert_success "--debug --log run"
+	grep -q 'level=debug' "$T/debug.txt" || fail "no debug line in the text log: $(head -c 300 "$T/debug.txt")"
+	run_rt --debug --log "$T/debug.json" --log-format json run --bundle "$BUNDLE" d3
+	assert_success "--debug --log --log-format json run"
+	grep -q '"level":"debug"' "$T/debug.json" || fail "no debug line in the JSON log"
+}
+
+# The text log is logrus' format, which tools parse (runc's).
+test_log_text_is_logrus() {
+	run_rt --log "$T/log.txt" start nonexistent
+	assert_failure "start of a nonexistent container"
+	grep -Eq '^time="[^"]+" level=error msg="container does not exist' "$T/log.txt" ||
+		fail "not a logrus line: $(cat "$T/log.txt")"
+}
+
 test_bad_log_format_fails() {
 	run_rt --log "$T/log" --log-format yaml list
 	assert_failure "--log-format yaml"
