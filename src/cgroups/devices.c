@@ -60,6 +60,25 @@ push (struct rt_device_rules *r, bool allow, char type, int64_t major, int64_t m
   return 0;
 }
 
+/* The r, w and m of an access string, in that order ("rwm" when absent);
+ * other letters are ignored, as runc ignores them. False when none is left. */
+static bool
+rwm_of (const char *access, char out[4])
+{
+  size_t n = 0;
+
+  if (access == NULL || *access == '\0')
+    access = "rwm";
+  if (strchr (access, 'r'))
+    out[n++] = 'r';
+  if (strchr (access, 'w'))
+    out[n++] = 'w';
+  if (strchr (access, 'm'))
+    out[n++] = 'm';
+  out[n] = '\0';
+  return n > 0;
+}
+
 int
 rt_device_rules_build (const oci_config *cfg, struct rt_device_rules *out, struct rt_error *err)
 {
@@ -74,9 +93,10 @@ rt_device_rules_build (const oci_config *cfg, struct rt_device_rules *out, struc
     {
       const oci_device_cgroup *d = l->resources->devices[i];
       char type = d->type && *d->type ? d->type[0] : 'a';
-      if (push (out, d->allow, type, d->has_major ? d->major : -1, d->has_minor ? d->minor : -1,
-                d->access && *d->access ? d->access : "rwm")
-          < 0)
+      char access[4];
+      if (!rwm_of (d->access, access))
+        continue; /* no r, w or m: a rule about nothing */
+      if (push (out, d->allow, type, d->has_major ? d->major : -1, d->has_minor ? d->minor : -1, access) < 0)
         goto nomem;
     }
   for (i = 0; i < sizeof default_allowed / sizeof default_allowed[0]; i++)

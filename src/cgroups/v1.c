@@ -115,15 +115,35 @@ apply_memory (const char *dir, const oci_memory *m, struct rt_error *err)
 
 /* As runc: 0 leaves a value alone (an update document carries zeros for
  * what it does not change). */
+/* Period and quota together: a smaller period with the old quota can
+ * exceed a parent's limit (EINVAL), when the new quota would not; then the
+ * quota goes first and the period after it (runc's order). */
+static int
+set_cfs (const char *dir, const oci_cpu *c, struct rt_error *err)
+{
+  bool period = c->has_period && c->period != 0, quota = c->has_quota && c->quota != 0, retry = false;
+
+  if (period && rt_cgroup_writef (dir, "cpu.cfs_period_us", err, "%llu", (unsigned long long) c->period) < 0)
+    {
+      if (err == NULL || err->errnum != EINVAL || !quota)
+        return -1;
+      rt_error_clear (err);
+      retry = true;
+    }
+  if (quota)
+    W ("cpu.cfs_quota_us", "%lld", (long long) c->quota);
+  if (retry)
+    W ("cpu.cfs_period_us", "%llu", (unsigned long long) c->period);
+  return 0;
+}
+
 static int
 apply_cpu (const char *dir, const oci_cpu *c, struct rt_error *err)
 {
   if (c->has_shares && c->shares != 0)
     W ("cpu.shares", "%llu", (unsigned long long) c->shares);
-  if (c->has_period && c->period != 0)
-    W ("cpu.cfs_period_us", "%llu", (unsigned long long) c->period);
-  if (c->has_quota && c->quota != 0)
-    W ("cpu.cfs_quota_us", "%lld", (long long) c->quota);
+  if (set_cfs (dir, c, err) < 0)
+    return -1;
   if (c->has_burst)
     W ("cpu.cfs_burst_us", "%llu", (unsigned long long) c->burst);
   if (c->has_realtime_period && c->realtime_period != 0)

@@ -297,6 +297,8 @@ spawn (struct creation *c, struct rt_error *err)
       rt_init_main (&a);
     }
   clone_errno = errno;
+  /* the seccomp agent reads the state until EOF: the child's copy only */
+  rt_seccomp_drop_listener (&c->seccomp);
   restored = rt_ns_restore (&saved, err);
   rt_cgroup_join_release (&c->join);
   if (c->pid < 0)

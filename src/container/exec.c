@@ -514,6 +514,15 @@ prepare (struct execution *e, struct rt_error *err)
 
   if (l && rt_seccomp_compile (l->seccomp, &e->seccomp, err) < 0)
     return rt_error_prefix (err, "stored config.json");
+  if (e->seccomp.has_listener)
+    {
+      /* the agent gets the container's state, as runc sends it for an
+       * exec: running, the init's pid (the child inherits this copy) */
+      cleanup_free char *state = rt_container_state_json (e->state.id, "running", e->state.pid, e->state.bundle,
+                                                          &e->state.annotations);
+      if (state == NULL || rt_seccomp_set_state (state, err) < 0)
+        return state ? -1 : rt_error_set (err, ENOMEM, "seccomp");
+    }
   if (prepare_console (e, err) < 0 || open_init (e, err) < 0 || choose_cgroups (e, err) < 0)
     return -1;
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, e->sync) < 0)
@@ -609,6 +618,9 @@ spawn (struct execution *e, struct rt_error *err)
   if (e->pid == 0)
     exec_child (e);
   clone_errno = errno;
+  /* the agent reads the state until EOF: only the child's copy of the
+   * connection may keep it open, or agent and process wait for each other */
+  rt_seccomp_drop_listener (&e->seccomp);
   rt_affinity_pop (&aff);
   restored = rt_ns_restore (&saved, err);
   rt_cgroup_join_release (&e->join);

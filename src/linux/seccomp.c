@@ -260,6 +260,15 @@ rt_seccomp_free (struct rt_seccomp *s)
   memset (s, 0, sizeof *s);
 }
 
+void
+rt_seccomp_drop_listener (struct rt_seccomp *s)
+{
+  if (s->has_listener)
+    close (s->listener_fd);
+  s->has_listener = false;
+  s->listener_fd = -1;
+}
+
 /* The state the child got from its parent, for the agent. */
 static char *container_state;
 

@@ -26,6 +26,9 @@ struct rt_seccomp
 /* Compiles the profile and, for SCMP_ACT_NOTIFY, connects to listenerPath. */
 int rt_seccomp_compile (const oci_seccomp *s, struct rt_seccomp *out, struct rt_error *err);
 void rt_seccomp_free (struct rt_seccomp *s);
+/* The parent's copy of the agent connection, closed once the child has
+ * its own: the agent reads until EOF. */
+void rt_seccomp_drop_listener (struct rt_seccomp *s);
 /* The container's state JSON (as hooks get it: id, status, host pid,
  * bundle, annotations) for the listener's container process state; set by
  * the child before rt_seccomp_load. */

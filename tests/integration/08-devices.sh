@@ -79,3 +79,15 @@ test_listed_device_not_allowed_by_itself() {
 	run_helper write /dev/kmsg
 	assert_eq "$OUT" EPERM "writing it"
 }
+
+# runc ignores access letters other than r, w and m ("rwa"): so does rt.
+# (/dev/cpu_dma_latency: not in the default set, and reading it changes nothing.)
+test_device_rule_access_other_letters() {
+	cfg '.linux.devices = [{"path": "/dev/cpu_dma_latency", "type": "c", "major": 10, "minor": 259, "fileMode": 438}] |
+		.linux.resources.devices += [{"allow": true, "type": "c", "major": 10, "minor": 259, "access": "rwm"}]'
+	run_helper read /dev/cpu_dma_latency
+	[ "$OUT" != EPERM ] || fail "read of an allowed device: $OUT"
+	cfg '.linux.resources.devices += [{"allow": false, "type": "c", "major": 10, "minor": 259, "access": "rwa"}]'
+	run_helper read /dev/cpu_dma_latency
+	assert_eq "$OUT" EPERM "the rwa rule denies r (and w)"
+}

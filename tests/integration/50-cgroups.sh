@@ -369,6 +369,27 @@ test_cg_delete_removes_every_dir() {
 	assert_nothing_left c1
 }
 
+# A smaller period with the old quota would exceed the parent's limit: the
+# quota goes first (runc's order), and a quota over the parent's is refused.
+test_cg_update_cpu_period_below_a_limited_parent() {
+	local cpu
+	cpu=$(grep '/cpu/\|/cpu,cpuacct/' <<<"$RT_TEST_CGROUPS" | head -n1)
+	[ -n "$cpu" ] && [ -f "$cpu/cpu.cfs_quota_us" ] || skip "no v1 cpu hierarchy"
+	mkdir "$cpu/cg50-pod" || fail "mkdir"
+	echo 50000 >"$cpu/cg50-pod/cpu.cfs_quota_us"
+	cfg '.linux.cgroupsPath = "cg50-pod/c1" | .linux.resources.cpu = {"period": 100000, "quota": 20000}'
+	ctr_run_detached c1 || fail "run: $(head -n1 "$T/c1.err")"
+	wait_output "$T/c1.out" ready
+	run_rt update --cpu-quota 60000 c1
+	assert_failure "a quota over the parent's limit"
+	run_rt update --cpu-period 10000 --cpu-quota 3000 c1
+	assert_success "a smaller period with a smaller quota"
+	assert_eq "$(cat "$cpu/cg50-pod/c1/cpu.cfs_period_us") $(cat "$cpu/cg50-pod/c1/cpu.cfs_quota_us")" "10000 3000" "period and quota"
+	rt delete --force c1
+	while IFS= read -r d; do rmdir "$d/cg50-pod" 2>/dev/null; done <<<"$RT_TEST_CGROUPS"
+	true
+}
+
 # cg50_nest ID: make `child/grandchild` below the container's cgroup in
 # every hierarchy and move an exec'd sleeper there, as a container that
 # makes cgroups of its own would (systemd inside, Docker in Docker, kind).
