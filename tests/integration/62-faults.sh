@@ -164,9 +164,9 @@ test_fault_create_before_clone() {
 	# state.json written, config.json copy not yet in place
 	fault_create "config.json link" P linkat 'config\.json"' 1
 	# the cgroups recorded in state.json, none made yet
-	fault_create "first cgroup mkdir" P mkdir '/rt/[^/"]+"' 1
+	fault_create "first cgroup mkdir" P mkdir '/rt-[0-9a-f]+/[^/"]+"' 1
 	# cgroup creation: some hierarchies made
-	fault_create "third cgroup mkdir" P mkdir '/rt/[^/"]+"' 3
+	fault_create "third cgroup mkdir" P mkdir '/rt-[0-9a-f]+/[^/"]+"' 3
 	fault_create "devices cgroup rules" P openat 'devices\.allow' 1
 	fault_create "exec.fifo mknod" P mknodat 'exec\.fifo' 1
 	# the v1 `tasks` files the child will write itself into
@@ -290,7 +290,7 @@ test_fault_delete() {
 	strace -f -qq -s 200 -o "$T/dry.delete" "$RT" --root "$ROOT" delete --force "$id" </dev/null >/dev/null 2>&1 ||
 		fail "dry run: delete --force failed"
 	assert_nothing_left "$id"
-	for spec in "kill:SIGKILL:1" "rmdir:/rt/[^/\"]+\":1" "rmdir:/rt/[^/\"]+\":4" "unlinkat:state\\.json:1" "unlinkat:AT_REMOVEDIR:1"; do
+	for spec in "kill:SIGKILL:1" "rmdir:/rt-[0-9a-f]+/[^/\"]+\":1" "rmdir:/rt-[0-9a-f]+/[^/\"]+\":4" "unlinkat:state\\.json:1" "unlinkat:AT_REMOVEDIR:1"; do
 		IFS=: read -r sc re nth <<<"$spec"
 		i=$((i + 1))
 		id="fd$i-$U"
