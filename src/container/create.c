@@ -408,7 +408,7 @@ release (struct creation *c)
   rt_cgroup_release (&c->cg);
   rt_cgroup_join_release (&c->join);
   rt_seccomp_free (&c->seccomp);
-  rt_idmapped_mounts_release ();
+  rt_mounts_release_prepared ();
   rt_state_free (&c->state);
   free (c->config_raw);
   free (c->bundle);
@@ -436,7 +436,7 @@ rt_container_create (struct rt_context *ctx, const struct rt_create_opts *o, str
       goto out;
     }
   if (make_state_dir (&c, err) < 0 || make_cgroup (&c, err) < 0 || prepare_channels (&c, err) < 0
-      || rt_idmapped_mounts_prepare (c.cfg, c.bundle, err) < 0 || spawn (&c, err) < 0 || run_create_hooks (&c, err) < 0 || finish (&c, err) < 0)
+      || rt_mounts_prepare (c.cfg, c.bundle, err) < 0 || spawn (&c, err) < 0 || run_create_hooks (&c, err) < 0 || finish (&c, err) < 0)
     goto out_ctx;
   ret = 0;
   out->pid = c.pid;

@@ -483,9 +483,12 @@ mapping_userns (const oci_config *cfg, const oci_mount *m, const struct rt_mount
   return userns_with_maps (l->uid_mappings, l->uid_mappings_len, l->gid_mappings, l->gid_mappings_len, err);
 }
 
+/* A detached copy of a bind mount's source, made by rt on the host (only
+ * those can be idmapped, and the host's root reaches sources that the
+ * container's root, in its user namespace, may not). */
 static int
-idmapped_tree (const oci_config *cfg, const char *bundle, const oci_mount *m, const struct rt_mount_opts *o,
-               struct rt_error *err)
+detached_tree (const oci_config *cfg, const char *bundle, const oci_mount *m, const struct rt_mount_opts *o,
+               bool idmap, struct rt_error *err)
 {
   const struct rt_mount_ctx c = { .bundle = bundle };
   cleanup_free char *src = bind_source (&c, m->source ? m->source : "");
@@ -494,11 +497,12 @@ idmapped_tree (const oci_config *cfg, const char *bundle, const oci_mount *m, co
 
   if (src == NULL)
     return rt_error_set (err, ENOMEM, "mount");
-  /* a detached copy of the source: only those can be idmapped */
   tree = (int) syscall (SYS_open_tree, AT_FDCWD, src,
                         OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | ((o->flags & MS_REC) || o->ridmap ? AT_RECURSIVE : 0));
   if (tree < 0)
     return rt_error_set (err, errno, "open_tree `%s`", src);
+  if (!idmap)
+    return rt_steal_fd (&tree);
   userns = mapping_userns (cfg, m, o, err);
   if (userns < 0)
     return -1;
@@ -510,11 +514,24 @@ idmapped_tree (const oci_config *cfg, const char *bundle, const oci_mount *m, co
 }
 
 /* By mount index, -1 where there is none; filled before the clone. */
-static int *idmapped_fds;
-static size_t idmapped_len;
+static int *prepared_fds;
+static size_t prepared_len;
+
+/* Made on the host before the clone: id-mapped mounts, and with a new user
+ * namespace every plain bind mount (its source opened with the host's
+ * root's rights, as runc does). */
+static bool
+prepared_on_host (const oci_config *cfg, const oci_mount *m, const struct rt_mount_opts *o)
+{
+  const oci_namespace *ns = userns_of (cfg);
+
+  if (wants_idmap (m, o))
+    return true;
+  return ns && !(ns->path && *ns->path) && is_bind (m, o) && !o->src_nofollow && !o->copy_symlink;
+}
 
 int
-rt_idmapped_mounts_prepare (const oci_config *cfg, const char *bundle, struct rt_error *err)
+rt_mounts_prepare (const oci_config *cfg, const char *bundle, struct rt_error *err)
 {
   size_t i;
 
@@ -526,7 +543,9 @@ rt_idmapped_mounts_prepare (const oci_config *cfg, const char *bundle, struct rt
 
       if (rt_mount_opts_parse (m->options, m->options_len, &o, err) < 0)
         return rt_error_prefix (err, ".mounts[%zu]", i);
-      if (wants_idmap (m, &o) && (check_idmap (cfg, m, &o, err) < 0 || (fd = idmapped_tree (cfg, bundle, m, &o, err)) < 0))
+      if (prepared_on_host (cfg, m, &o)
+          && ((wants_idmap (m, &o) && check_idmap (cfg, m, &o, err) < 0)
+              || (fd = detached_tree (cfg, bundle, m, &o, wants_idmap (m, &o), err)) < 0))
         {
           rt_mount_opts_free (&o);
           return rt_error_prefix (err, ".mounts[%zu]", i);
@@ -534,47 +553,65 @@ rt_idmapped_mounts_prepare (const oci_config *cfg, const char *bundle, struct rt
       rt_mount_opts_free (&o);
       if (fd < 0)
         continue;
-      if (idmapped_fds == NULL)
+      if (prepared_fds == NULL)
         {
-          idmapped_fds = malloc (cfg->mounts_len * sizeof *idmapped_fds);
-          if (idmapped_fds == NULL)
+          prepared_fds = malloc (cfg->mounts_len * sizeof *prepared_fds);
+          if (prepared_fds == NULL)
             {
               close (fd);
               return rt_error_set (err, ENOMEM, "mount");
             }
-          for (idmapped_len = 0; idmapped_len < cfg->mounts_len; idmapped_len++)
-            idmapped_fds[idmapped_len] = -1;
+          for (prepared_len = 0; prepared_len < cfg->mounts_len; prepared_len++)
+            prepared_fds[prepared_len] = -1;
         }
-      idmapped_fds[i] = fd;
+      prepared_fds[i] = fd;
     }
   return 0;
 }
 
 void
-rt_idmapped_mounts_release (void)
+rt_mounts_release_prepared (void)
 {
   size_t i;
 
-  for (i = 0; i < idmapped_len; i++)
-    if (idmapped_fds[i] >= 0)
-      close (idmapped_fds[i]);
-  free (idmapped_fds);
-  idmapped_fds = NULL;
-  idmapped_len = 0;
+  for (i = 0; i < prepared_len; i++)
+    if (prepared_fds[i] >= 0)
+      close (prepared_fds[i]);
+  free (prepared_fds);
+  prepared_fds = NULL;
+  prepared_len = 0;
 }
 
 static int
-attach_idmapped (const oci_mount *m, size_t index, int target, struct rt_error *err)
+prepared_fd (size_t index)
 {
-  int fd = index < idmapped_len ? idmapped_fds[index] : -1;
+  return index < prepared_len ? prepared_fds[index] : -1;
+}
+
+/* What the target must be: the prepared tree tells (its source may be out
+ * of the container root's reach), else the source. */
+static bool
+tree_is_dir (size_t index, const char *src)
+{
+  struct stat st;
+  int fd = prepared_fd (index);
+
+  if (fd >= 0)
+    return fstat (fd, &st) == 0 && S_ISDIR (st.st_mode);
+  return source_is_dir (src);
+}
+
+static int
+attach_prepared (const oci_mount *m, size_t index, int target, struct rt_error *err)
+{
+  int fd = prepared_fd (index);
 
   if (fd < 0)
     return rt_error_set (err, 0, "the id-mapped mount of `%s` was not prepared", m->source ? m->source : "");
   if (syscall (SYS_move_mount, fd, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-    return rt_error_set (err, errno, "attach the id-mapped `%s` on `%s`", m->source ? m->source : "",
-                         m->destination);
+    return rt_error_set (err, errno, "attach `%s` on `%s`", m->source ? m->source : "", m->destination);
   close (fd);
-  idmapped_fds[index] = -1;
+  prepared_fds[index] = -1;
   return 0;
 }
 
@@ -677,15 +714,15 @@ rt_mount_entry (const struct rt_mount_ctx *c, const oci_mount *m, size_t index, 
       ret = copy_symlink (c, m, src, err);
       goto out;
     }
-  target = rt_mkpath_in_root (c->rootfd, m->destination, !bind || (!o.src_nofollow && source_is_dir (src)), err);
+  target = rt_mkpath_in_root (c->rootfd, m->destination, !bind || (!o.src_nofollow && tree_is_dir (index, src)), err);
   if (target < 0)
     goto out;
   if (o.tmpcopyup)
     below = rt_open_in_root (c->rootfd, m->destination, O_RDONLY | O_DIRECTORY, 0, err);
   if (o.tmpcopyup && below < 0)
     goto out;
-  if (wants_idmap (m, &o))
-    ret = attach_idmapped (m, index, target, err);
+  if (wants_idmap (m, &o) || prepared_fd (index) >= 0)
+    ret = attach_prepared (m, index, target, err);
   else if (bind)
     ret = mount_bind (c, m, &o, target, err);
   else if (type_is (m, "cgroup") || type_is (m, "cgroup2"))

@@ -30,14 +30,15 @@ int rt_mounts_seal (const struct rt_mount_ctx *c, const oci_config *cfg, struct 
  * of anything but a bind mount, mappings missing). */
 int rt_mounts_check (const oci_config *cfg, struct rt_error *err);
 
-/* Id-mapped mounts (idmap, ridmap, or per-mount uidMappings/gidMappings)
- * are made by the parent before the clone, as detached trees: only rt in
- * the host's user namespace may idmap a host filesystem, which the child
- * (in a user namespace of its own) may not. The child inherits the fds
- * (and this module's table of them) and attaches each on its target;
+/* Id-mapped mounts (idmap, ridmap, or per-mount uidMappings/gidMappings),
+ * and the bind mounts of a container with a new user namespace, are made
+ * by the parent before the clone, as detached trees: only rt in the host's
+ * user namespace may idmap a host filesystem, and reach a source that the
+ * container's root (mapped to another uid) may not. The child inherits the
+ * fds (and this module's table of them) and attaches each on its target;
  * the parent releases its copies after the clone. */
-int rt_idmapped_mounts_prepare (const oci_config *cfg, const char *bundle, struct rt_error *err);
-void rt_idmapped_mounts_release (void);
+int rt_mounts_prepare (const oci_config *cfg, const char *bundle, struct rt_error *err);
+void rt_mounts_release_prepared (void);
 
 /* Mount onto an fd: through its /proc/self/fd path, so nothing in the
  * rootfs can redirect the target between resolution and mount. */

@@ -94,3 +94,28 @@ test_no_pivot_cannot_mount_a_bare_proc() {
 	assert_success "run --no-pivot"
 	assert_eq "$OUT" refused "mount -t proc from a user namespace in a --no-pivot container"
 }
+
+# With a user namespace, bind sources the container's root (a high host
+# uid) may not reach are opened by rt on the host first, as runc does:
+# the mounts work, in run and for exec.
+test_userns_bind_sources_out_of_reach() {
+	local i
+	for i in 1 2; do
+		mkdir -p "$T/inaccessible-$i/dir"
+		touch "$T/inaccessible-$i/dir/foo.txt"
+		chmod 700 "$T/inaccessible-$i"
+		add_mount "$(jq -n --arg s "$T/inaccessible-$i/dir" --arg d "/tmp/mount-$i" '{source: $s, destination: $d, type: "bind", options: ["bind"]}')"
+	done
+	cfg '.linux.namespaces += [{"type": "user"}] | .root.readonly = false |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	chmod 755 "$T"
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	set_args /bin/sh -c 'stat -c ok /tmp/mount-1/foo.txt /tmp/mount-2/foo.txt; exec /rt-helper sleep 600'
+	ctr_run_detached c1 || fail "run -d: $(head -n1 "$T/c1.err")"
+	wait_output "$T/c1.out" ready
+	assert_eq "$(grep -c '^ok' "$T/c1.out")" 2 "both bind mounts in place"
+	run_rt exec c1 stat -c ok /tmp/mount-1/foo.txt
+	assert_success "exec"
+	assert_eq "$OUT" ok "exec sees the mount"
+}
