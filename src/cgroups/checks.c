@@ -123,13 +123,13 @@ check_unified (const struct rt_cgroup_layout *l, const oci_strmap *u, struct rt_
   size_t i;
 
   if (u->len > 0 && !l->has_v2)
-    return rt_error_set (err, ENOTSUP, ".linux.resources.unified: needs cgroup v2, and this host has no cgroup2 mount");
+    return rt_error_set (err, ENOTSUP, "invalid configuration: .linux.resources.unified: needs cgroup v2, and this host has no cgroup2 mount");
   for (i = 0; i < u->len; i++)
     {
       cleanup_free char *ctrl = unified_controller (u->keys[i]);
       if (ctrl && find (l, true, ctrl) == NULL)
         return rt_error_set (err, ENOTSUP,
-                             ".linux.resources.unified: `%s` needs the %s controller, which the cgroup2 "
+                             "invalid configuration: .linux.resources.unified: `%s` needs the %s controller, which the cgroup2 "
                              "mount does not have%s",
                              u->keys[i], ctrl, find (l, false, ctrl) ? " (it is on a cgroup v1 hierarchy)" : "");
     }

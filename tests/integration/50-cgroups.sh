@@ -390,6 +390,18 @@ test_cg_update_cpu_period_below_a_limited_parent() {
 	true
 }
 
+# unified keys for a controller that v1 holds (memory on this hybrid
+# host): refused with runc's words.
+test_cg_unified_key_of_a_v1_controller() {
+	grep -q '/memory/' <<<"$RT_TEST_CGROUPS" || skip "memory is not on a v1 hierarchy here"
+	cfg '.linux.resources.unified = {"memory.min": "131072"}'
+	set_args /rt-helper exit 0
+	ctr_run c1
+	assert_failure "unified memory.min with memory on v1"
+	assert_contains "$ERR" "invalid configuration"
+	assert_nothing_left c1
+}
+
 # cg50_nest ID: make `child/grandchild` below the container's cgroup in
 # every hierarchy and move an exec'd sleeper there, as a container that
 # makes cgroups of its own would (systemd inside, Docker in Docker, kind).
