@@ -29,6 +29,18 @@ struct rt_cgroup_layout
 };
 
 int rt_cgroup_layout_read (struct rt_cgroup_layout *l, struct rt_error *err);
+
+/* The layout from mountinfo text and (unless NULL) /proc/self/cgroup
+ * text; the probe asks the host what text cannot tell (whether a mount is
+ * covered, what a cgroup2 mount offers); NULL: every mount visible, no
+ * cgroup2 controllers. */
+struct rt_cgroup_probe
+{
+  bool (*visible) (const char *mountpoint, const char *devno);
+  char *(*controllers) (const char *mount); /* heap string */
+};
+int rt_cgroup_layout_parse (const char *mountinfo, const char *proc_cgroup, const struct rt_cgroup_probe *probe,
+                            struct rt_cgroup_layout *l, struct rt_error *err);
 /* The hierarchies alone (callers NULL): no /proc/self/cgroup, whose read
  * takes the kernel's cgroup_mutex, which teardowns of other cgroups hold. */
 int rt_cgroup_layout_read_mounts (struct rt_cgroup_layout *l, struct rt_error *err);
