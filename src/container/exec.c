@@ -425,7 +425,12 @@ add_cgroup_dir (struct execution *e, const char *dir, const char *sub, struct rt
   if (path == NULL && (path = strdup (dir)) == NULL)
     return rt_error_set (err, ENOMEM, "cgroup");
   if (stat (path, &st) < 0)
-    return rt_error_set (err, errno, "--cgroup: `%s`", path);
+    {
+      char why[64];
+      /* runc's words: the pid goes into the directory's cgroup.procs */
+      return rt_error_set (err, 0, "--cgroup: adding pid to cgroup %s: open %s/cgroup.procs: %s", path, path,
+                           rt_errno_text (errno, why, sizeof why));
+    }
   if (!S_ISDIR (st.st_mode))
     return rt_error_set (err, ENOTDIR, "--cgroup: `%s`", path);
   if (e->cgroup_fd < 0 && rt_cgroup_dir_is_v2 (path))

@@ -73,6 +73,8 @@ wait_hook (pid_t pid, long long timeout, int *status)
   return r < 0 ? -1 : 0;
 }
 
+/* A failure says runc's words first ("error running hook #N"), then which
+ * hook and how it ended. */
 static int
 run_one (const oci_hook *h, const char *kind, size_t i, const char *state, struct rt_error *err)
 {
@@ -106,15 +108,17 @@ run_one (const oci_hook *h, const char *kind, size_t i, const char *state, struc
   close (pipefd[1]);
   r = wait_hook (pid, h->has_timeout ? h->timeout : 0, &status);
   if (r < 0)
-    return rt_error_set (err, errno, "%s hook %zu (%s): wait", kind, i, h->path);
+    return rt_error_set (err, errno, "error running hook #%zu: %s hook `%s`: wait", i, kind, h->path);
   if (r > 0)
-    return rt_error_set (err, ETIMEDOUT, "%s hook %zu (%s): killed after its timeout of %llds", kind, i, h->path,
+    return rt_error_set (err, ETIMEDOUT, "error running hook #%zu: %s hook `%s`: killed after its timeout of %llds", i, kind, h->path,
                          (long long) h->timeout);
   if (WIFEXITED (status) && WEXITSTATUS (status) == 0)
     return 0;
   if (WIFSIGNALED (status))
-    return rt_error_set (err, 0, "%s hook %zu (%s): killed by signal %d", kind, i, h->path, WTERMSIG (status));
-  return rt_error_set (err, 0, "%s hook %zu (%s): exit status %d", kind, i, h->path, WEXITSTATUS (status));
+    return rt_error_set (err, 0, "error running hook #%zu: %s hook `%s`: killed by signal %d", i, kind, h->path,
+                         WTERMSIG (status));
+  return rt_error_set (err, 0, "error running hook #%zu: %s hook `%s`: exit status %d", i, kind, h->path,
+                       WEXITSTATUS (status));
 }
 
 int

@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "linux/seccomp_enosys.h"
 #include "tables.h"
 #include "util/cleanup.h"
 #include "util/log.h"
@@ -220,6 +221,80 @@ export_bpf (scmp_filter_ctx ctx, struct rt_seccomp *out, struct rt_error *err)
   return 0;
 }
 
+/* The default actions for which a syscall the profile does not know is
+ * better answered ENOSYS (runc's list: not those that let it through). */
+static bool
+wants_enosys_stub (uint32_t def)
+{
+  return def != SCMP_ACT_ALLOW && def != SCMP_ACT_LOG && (def & 0xffff0000u) != SCMP_ACT_TRACE (0)
+         && def != SCMP_ACT_NOTIFY;
+}
+
+static void
+add_arch_max (struct rt_enosys_arch *a, size_t *n, uint32_t token, const oci_seccomp *s)
+{
+  size_t i, j;
+  int max = -1;
+
+  if (token == SCMP_ARCH_X32)
+    return; /* its numbers carry the x32 bit on x86_64: left to the filter */
+  for (i = 0; i < *n; i++)
+    if (a[i].audit_arch == token)
+      return;
+  for (i = 0; i < s->syscalls_len; i++)
+    for (j = 0; j < s->syscalls[i]->names_len; j++)
+      {
+        int nr = seccomp_syscall_resolve_name_arch (token, s->syscalls[i]->names[j]);
+        if (nr > max)
+          max = nr;
+      }
+  if (max < 0)
+    return;
+  a[*n].audit_arch = token;
+  a[*n].max_nr = (uint32_t) max;
+  a[*n].x32_bit = token == SCMP_ARCH_X86_64;
+  (*n)++;
+}
+
+/* The ENOSYS prefix (seccomp_enosys.c) before the exported filter. */
+static int
+prepend_enosys_stub (const oci_seccomp *s, uint32_t def, struct rt_seccomp *out, struct rt_error *err)
+{
+  cleanup_free struct rt_enosys_arch *a = calloc (s->architectures_len + 1, sizeof *a);
+  cleanup_free struct sock_filter *stub = NULL;
+  struct sock_filter *all;
+  size_t n = 0, len = 0, i;
+  int r;
+
+  if (a == NULL)
+    return rt_error_set (err, ENOMEM, "seccomp");
+  if (!wants_enosys_stub (def))
+    return 0;
+  add_arch_max (a, &n, seccomp_arch_native (), s);
+  for (i = 0; i < s->architectures_len; i++)
+    {
+      const struct oci_name_value *t = oci_table_find (oci_seccomp_archs, s->architectures[i]);
+      if (t != NULL)
+        add_arch_max (a, &n, (uint32_t) t->value, s);
+    }
+  if (n == 0)
+    return 0;
+  r = rt_seccomp_enosys_prefix (a, n, &stub, &len);
+  if (r < 0)
+    return rt_error_set (err, -r, "seccomp: the ENOSYS prefix");
+  if (len + out->len > BPF_MAXINSNS)
+    return 0; /* the profile alone fills the kernel's limit: as it is */
+  all = malloc ((len + out->len) * sizeof *all);
+  if (all == NULL)
+    return rt_error_set (err, ENOMEM, "seccomp");
+  memcpy (all, stub, len * sizeof *all);
+  memcpy (all + len, out->filter, out->len * sizeof *all);
+  free (out->filter);
+  out->filter = all;
+  out->len = (unsigned short) (out->len + len);
+  return 0;
+}
+
 int
 rt_seccomp_compile (const oci_seccomp *s, struct rt_seccomp *out, struct rt_error *err)
 {
@@ -242,7 +317,8 @@ rt_seccomp_compile (const oci_seccomp *s, struct rt_seccomp *out, struct rt_erro
   if (def == SCMP_ACT_NOTIFY)
     out->notify = true;
   if (add_archs (ctx, s, err) == 0 && add_syscalls (ctx, s, def, &out->notify, err) == 0
-      && set_flags (s, out, err) == 0 && export_bpf (ctx, out, err) == 0 && connect_listener (s, out, err) == 0)
+      && set_flags (s, out, err) == 0 && export_bpf (ctx, out, err) == 0
+      && prepend_enosys_stub (s, def, out, err) == 0 && connect_listener (s, out, err) == 0)
     ret = 0;
   seccomp_release (ctx);
   if (ret < 0)

@@ -271,5 +271,6 @@ test_startcontainer_hook_under_seccomp() {
 	set_args /rt-helper exit 0
 	ctr_run c1
 	assert_failure "run with a startContainer hook the profile forbids"
+	assert_contains "$ERR" "error running hook" "runc's words"
 	[ ! -d "$T/hooks/made" ] || fail "the hook ran without the filter"
 }

@@ -292,6 +292,7 @@ check_sub_cgroup() {
 	fi
 	run_rt exec --cgroup nosuch c1 /rt-helper pid
 	assert_status 255 "missing sub-cgroup"
+	assert_contains "$ERR" "/nosuch/cgroup.procs: no such file " "runc's words"
 	run_rt exec --cgroup ../c2 c1 /rt-helper pid
 	assert_status 255 "a sub-cgroup outside the container's"
 	assert_contains "$ERR" "../c2 is not a sub cgroup path" "runc's words"
