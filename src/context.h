@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-enum rt_cgroup_manager
+enum rt_cgroup_driver
 {
   RT_CGROUP_CGROUPFS,
   RT_CGROUP_DISABLED,
@@ -18,7 +18,7 @@ struct rt_context
   const char *log;
   bool log_json;
   bool debug;
-  enum rt_cgroup_manager cgroup_manager;
+  enum rt_cgroup_driver cgroup_manager;
   const char *command; /* the subcommand, for error context */
 };
 

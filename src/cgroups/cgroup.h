@@ -1,16 +1,24 @@
-/* cgroups: one small interface over a v1 backend (v1.c) and a v2 backend
- * (v2.c). The layout (v1 hierarchies and/or a cgroup2 mount) is read once
- * per command from /proc/self/mountinfo; a container's cgroup is the list of
- * its directories, one per hierarchy, which the state store keeps. */
+/* The cgroup manager: what the container layer sees of cgroups. One
+ * manager per command, made from one reading of the host's layout (v1
+ * hierarchies and/or a cgroup2 mount); the backends behind it (cgroupfs,
+ * systemd, none: cgroups/backend.h) differ in how a container's cgroup is
+ * made, changed and removed. What works on the directories alone (the
+ * processes, the freezer, statistics, OOM events) needs no manager: a
+ * container's cgroup is the list of its directories, which state.json
+ * keeps. */
 #ifndef RT_CGROUP_H
 #define RT_CGROUP_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
+#include "context.h"
 #include "ocispec.h"
 #include "util/error.h"
+
+/* ---- the layout ---- */
 
 struct rt_cgroup_hier
 {
@@ -29,6 +37,10 @@ struct rt_cgroup_layout
 };
 
 int rt_cgroup_layout_read (struct rt_cgroup_layout *l, struct rt_error *err);
+/* The hierarchies alone (callers NULL): no /proc/self/cgroup, whose read
+ * takes the kernel's cgroup_mutex, which teardowns of other cgroups hold. */
+int rt_cgroup_layout_read_mounts (struct rt_cgroup_layout *l, struct rt_error *err);
+void rt_cgroup_layout_free (struct rt_cgroup_layout *l);
 
 /* The layout from mountinfo text and (unless NULL) /proc/self/cgroup
  * text; the probe asks the host what text cannot tell (whether a mount is
@@ -41,37 +53,73 @@ struct rt_cgroup_probe
 };
 int rt_cgroup_layout_parse (const char *mountinfo, const char *proc_cgroup, const struct rt_cgroup_probe *probe,
                             struct rt_cgroup_layout *l, struct rt_error *err);
-/* The hierarchies alone (callers NULL): no /proc/self/cgroup, whose read
- * takes the kernel's cgroup_mutex, which teardowns of other cgroups hold. */
-int rt_cgroup_layout_read_mounts (struct rt_cgroup_layout *l, struct rt_error *err);
-void rt_cgroup_layout_free (struct rt_cgroup_layout *l);
 
 /* The hierarchy that serves a controller ("memory", "pids", "hugetlb"...):
  * a v1 hierarchy naming it first, else the cgroup2 mount if it has it. */
 const struct rt_cgroup_hier *rt_cgroup_hier_for (const struct rt_cgroup_layout *l, const char *controller);
+/* The hierarchy a directory lives in, NULL for none. */
+const struct rt_cgroup_hier *rt_cgroup_hier_of (const struct rt_cgroup_layout *l, const char *dir);
+/* Does the comma (or space) separated list name `name` (n bytes)? */
+bool rt_cgroup_list_has (const char *list, const char *name);
+bool rt_cgroup_list_has_n (const char *list, const char *name, size_t n);
+
+/* ---- a container's cgroup ---- */
 
 struct rt_cgroup
 {
-  char **dirs; /* NULL-terminated */
+  char **dirs; /* its directory in each hierarchy, NULL-terminated */
   size_t len;
-  int clone_fd; /* the cgroup2 directory, for clone3 CLONE_INTO_CGROUP; -1 if none */
-  bool shared;  /* it held processes already (another container's): see rt_cgroup_destroy */
-  struct rt_cgroup_layout layout; /* as create read it: the child mounts these, not reading them again */
+  bool shared;  /* it held others' processes at create: never killed wholesale */
+  int clone_fd; /* after create: the cgroup2 directory, for clone3 CLONE_INTO_CGROUP; -1 if none */
 };
 
-/* cgroupsPath: absolute as given, relative below the caller's cgroup, and
- * <id> (relative) when absent, as runc. Creates the directories and applies resources. */
-/* Called with the directories before any is made, so a caller can record
- * them first (a crash in between then leaks nothing that delete can't find). */
-typedef int (*rt_cgroup_planned_fn) (void *data, char *const *dirs, size_t len, struct rt_error *err);
-
-int rt_cgroup_create (const char *cgroups_path, const char *id, const oci_resources *res, rt_cgroup_planned_fn planned,
-                      void *data, struct rt_cgroup *cg,
-                      struct rt_error *err);
+/* Frees the directories and closes clone_fd (the cgroups stay). */
 void rt_cgroup_release (struct rt_cgroup *cg);
 
-/* Move pid into each cgroup2 directory (the v1 ones it joins itself, below). */
-int rt_cgroup_enter_v2 (char *const *dirs, size_t len, pid_t pid, struct rt_error *err);
+/* ---- the manager ---- */
+
+struct rt_cgroup_manager;
+
+/* kind: the backend; RT_CGROUP_DISABLED gives containers no cgroup. */
+int rt_cgroup_manager_open (enum rt_cgroup_driver kind, struct rt_cgroup_manager **m, struct rt_error *err);
+void rt_cgroup_manager_close (struct rt_cgroup_manager *m);
+/* The layout, read once for the manager (callers too); NULL on failure. */
+const struct rt_cgroup_layout *rt_cgroup_manager_layout (struct rt_cgroup_manager *m, struct rt_error *err);
+
+/* What a container asks of its cgroup. */
+struct rt_cgroup_request
+{
+  const char *path;          /* linux.cgroupsPath, or NULL */
+  const char *id;
+  const char *root;          /* the state root: names the default parent */
+  const oci_resources *res;  /* may be NULL */
+};
+
+/* Called with the directories before any is made, so a caller can record
+ * them first (a crash in between then leaks nothing that delete can't find). */
+typedef int (*rt_cgroup_planned_fn) (void *data, const struct rt_cgroup *cg, struct rt_error *err);
+
+/* Makes the container's cgroup and applies the resources (and the device
+ * rules: the default set and linux.resources.devices); a backend that
+ * needs the process (systemd) finishes in rt_cgroup_attach. */
+int rt_cgroup_create (struct rt_cgroup_manager *m, const struct rt_cgroup_request *req, rt_cgroup_planned_fn planned,
+                      void *data, struct rt_cgroup *cg, struct rt_error *err);
+/* After the clone: the process in its cgroup (born_inside: clone3 put it
+ * in the cgroup2 directory already). */
+int rt_cgroup_attach (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, pid_t pid, bool born_inside,
+                      struct rt_error *err);
+/* `update`: new resources; device rules given replace the container's. */
+int rt_cgroup_update (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, const oci_resources *res,
+                      struct rt_error *err);
+/* Kills what is left inside and removes the cgroup, and the cgroups made
+ * below it. A shared cgroup is removed only where empty: what is left is
+ * not the container's. */
+int rt_cgroup_destroy (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, struct rt_error *err);
+
+/* The cgroups for `exec --cgroup [CONTROLLERS:]PATH...`: the container's
+ * own, or the sub-cgroups the entries name (runc's rules). */
+int rt_cgroup_for_exec (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, char *const *entries, size_t n,
+                        struct rt_cgroup *out, struct rt_error *err);
 
 /* The v1 directories' `tasks` files, opened before the clone; the child
  * then moves itself by writing "0" to each. A thread moving itself skips
@@ -83,46 +131,23 @@ struct rt_cgroup_join
   const char **dirs; /* borrowed from the caller, for errors */
   size_t len;
 };
-int rt_cgroup_join_prepare (char *const *dirs, size_t len, struct rt_cgroup_join *j, struct rt_error *err);
+int rt_cgroup_join_prepare (const struct rt_cgroup *cg, struct rt_cgroup_join *j, struct rt_error *err);
 int rt_cgroup_join_self (struct rt_cgroup_join *j, struct rt_error *err);
 void rt_cgroup_join_release (struct rt_cgroup_join *j);
 
-/* Kill what is left inside and remove the directories, and the cgroups
- * made below them. A shared cgroup (it held processes when the container
- * came) is removed only where empty: what is left is not the container's. */
-int rt_cgroup_destroy (char *const *dirs, size_t len, bool shared, struct rt_error *err);
+/* ---- on the directories alone ---- */
 
-int rt_cgroup_apply (char *const *dirs, size_t len, const oci_resources *res, struct rt_error *err);
-bool rt_cgroup_is_frozen (const char *const *dirs, size_t len);
-int rt_cgroup_freeze (char *const *dirs, size_t len, bool freeze, struct rt_error *err);
-int rt_cgroup_pids (char *const *dirs, size_t len, pid_t **pids, size_t *npids, struct rt_error *err);
-int rt_cgroup_signal_all (char *const *dirs, size_t len, int sig, struct rt_error *err);
-
-/* Is this directory on a cgroup2 filesystem? */
-bool rt_cgroup_dir_is_v2 (const char *dir);
-
-/* Backends: apply the resources that live in one directory of their kind.
- * v2: `controllers` are those of the directory itself (its
- * cgroup.controllers); `devices` says that the cgroup2 tree filters devices
- * (no v1 devices hierarchy), with an eBPF program. */
-int rt_cgroup_v1_apply (const char *dir, const char *controllers, const oci_resources *res, struct rt_error *err);
-int rt_cgroup_v2_apply (const char *dir, const char *controllers, const oci_resources *res, bool devices,
-                        struct rt_error *err);
-int rt_cgroup_v2_enable_controllers (const char *mount, const char *path, struct rt_error *err);
-
-/* Fails, naming the controller, when res asks for something that no
- * hierarchy of the layout serves (checks.c). */
-int rt_cgroup_check_layout (const struct rt_cgroup_layout *l, const oci_resources *res, struct rt_error *err);
-/* Fails when res needs a controller of the cgroup2 tree that is not
- * enabled for dir (absent from its cgroup.controllers). */
-int rt_cgroup_check_v2_dir (const struct rt_cgroup_layout *l, const char *dir, const char *controllers,
-                            const oci_resources *res, struct rt_error *err);
-bool rt_cgroup_list_has (const char *list, const char *name);
+bool rt_cgroup_is_frozen (const struct rt_cgroup *cg);
+int rt_cgroup_freeze (const struct rt_cgroup *cg, bool freeze, struct rt_error *err);
+/* Every process of the subtree of the first directory that exists. */
+int rt_cgroup_pids (const struct rt_cgroup *cg, pid_t **pids, size_t *npids, struct rt_error *err);
+/* Signals every process (SIGKILL: cgroup.kill where the kernel has it). */
+int rt_cgroup_signal_all (const struct rt_cgroup *cg, int sig, struct rt_error *err);
 
 /* Statistics as runc's `events` prints them: the "data" object of a
  * stats event (stats.c). */
 struct yajl_gen_t;
-int rt_cgroup_stats_emit (struct yajl_gen_t *g, char *const *dirs, size_t len, struct rt_error *err);
+int rt_cgroup_stats_emit (struct yajl_gen_t *g, const struct rt_cgroup *cg, struct rt_error *err);
 
 /* OOM notifications (oom.c): v1 eventfd on memory.oom_control, v2 inotify
  * on memory.events. fd is pollable; read tells how many OOM kills happened
@@ -136,18 +161,9 @@ struct rt_oom_watch
   char *events; /* v2: memory.events */
   unsigned long long seen; /* v2: oom_kill count already reported */
 };
-int rt_oom_watch_open (char *const *dirs, size_t len, struct rt_oom_watch *w, struct rt_error *err);
+int rt_oom_watch_open (const struct rt_cgroup *cg, struct rt_oom_watch *w, struct rt_error *err);
 /* The number of new OOM events (0 for none), or -1 once the cgroup is gone. */
 int rt_oom_watch_read (struct rt_oom_watch *w);
 void rt_oom_watch_close (struct rt_oom_watch *w);
-
-/* Write "value" to dir/file, naming both in the error. */
-int rt_cgroup_write (const char *dir, const char *file, const char *value, struct rt_error *err);
-/* hugepageLimits into hugetlb.<size>.<suffix> (v1 limit_in_bytes, v2 max) */
-int rt_cgroup_write_hugetlb (const char *dir, const oci_resources *r, const char *suffix, struct rt_error *err);
-/* linux.resources.pids into pids.max (v1 and v2 alike) */
-int rt_cgroup_write_pids (const char *dir, const oci_pids *p, struct rt_error *err);
-int rt_cgroup_writef (const char *dir, const char *file, struct rt_error *err, const char *fmt, ...)
-    RT_PRINTF (4, 5);
 
 #endif

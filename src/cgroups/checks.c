@@ -1,7 +1,7 @@
 /* Before anything is created: does a hierarchy serve every resource class
  * the config sets? Without this check a limit would be silently dropped
  * (no hierarchy to write it to) or fail late with a bare ENOENT. */
-#include "cgroups/cgroup.h"
+#include "cgroups/backend.h"
 
 #include <errno.h>
 #include <stdio.h>

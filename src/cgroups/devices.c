@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cgroups/cgroup.h"
+#include "cgroups/backend.h"
 #include "util/cleanup.h"
 
 /* Devices any container may use (runc's list): mknod of anything, the
@@ -80,18 +80,17 @@ rwm_of (const char *access, char out[4])
 }
 
 int
-rt_device_rules_build (const oci_config *cfg, struct rt_device_rules *out, struct rt_error *err)
+rt_device_rules_build (const oci_resources *res, struct rt_device_rules *out, struct rt_error *err)
 {
-  const oci_linux *l = cfg->linux;
   size_t i;
 
   memset (out, 0, sizeof *out);
   /* deny everything first: what follows opens holes */
   if (push (out, false, 'a', -1, -1, "rwm") < 0)
     goto nomem;
-  for (i = 0; l && l->resources && i < l->resources->devices_len; i++)
+  for (i = 0; res && i < res->devices_len; i++)
     {
-      const oci_device_cgroup *d = l->resources->devices[i];
+      const oci_device_cgroup *d = res->devices[i];
       char type = d->type && *d->type ? d->type[0] : 'a';
       char access[4];
       if (!rwm_of (d->access, access))
@@ -104,9 +103,6 @@ rt_device_rules_build (const oci_config *cfg, struct rt_device_rules *out, struc
               default_allowed[i].access)
         < 0)
       goto nomem;
-  /* linux.devices are made, not allowed: only resources.devices (and the
-   * defaults) open the device cgroup, as with runc; a config that denies
-   * everything keeps its extra devices unusable */
   return 0;
 nomem:
   rt_device_rules_free (out);

@@ -1,5 +1,7 @@
-/* The device allow-list: the config's rules, then the devices every
- * container gets (runc's defaults) and the config's linux.devices. */
+/* The device allow-list: everything denied, then linux.resources.devices,
+ * then the devices every container gets (runc's defaults). linux.devices
+ * are made, not allowed: a config that denies everything keeps its extra
+ * devices unusable, as with runc. Inside the cgroups layer only. */
 #ifndef RT_CGROUP_DEVICES_H
 #define RT_CGROUP_DEVICES_H
 
@@ -14,7 +16,7 @@ struct rt_device_rules
   size_t len;
 };
 
-int rt_device_rules_build (const oci_config *cfg, struct rt_device_rules *out, struct rt_error *err);
+int rt_device_rules_build (const oci_resources *res, struct rt_device_rules *out, struct rt_error *err);
 void rt_device_rules_free (struct rt_device_rules *r);
 
 /* v1: devices.deny / devices.allow, one line per rule. */

@@ -226,19 +226,43 @@ rt_cgroup_layout_read (struct rt_cgroup_layout *l, struct rt_error *err)
   return layout_read (true, l, err);
 }
 
+/* Controller lists come comma-separated (v1 mount options, exec
+ * --cgroup) or space-separated (cgroup.controllers): a token is what
+ * stands between any of those. */
+bool
+rt_cgroup_list_has_n (const char *list, const char *name, size_t n)
+{
+  const char *p = list;
+
+  while (p && *p)
+    {
+      size_t len = strcspn (p, ", \n");
+      if (len == n && strncmp (p, name, n) == 0)
+        return true;
+      p += len;
+      p += strspn (p, ", \n");
+    }
+  return false;
+}
+
 bool
 rt_cgroup_list_has (const char *list, const char *name)
 {
-  size_t n = strlen (name);
-  const char *p = list;
+  return rt_cgroup_list_has_n (list, name, strlen (name));
+}
 
-  while ((p = strstr (p, name)) != NULL)
+const struct rt_cgroup_hier *
+rt_cgroup_hier_of (const struct rt_cgroup_layout *l, const char *dir)
+{
+  size_t i, n;
+
+  for (i = 0; i < l->len; i++)
     {
-      if ((p == list || p[-1] == ',' || p[-1] == ' ') && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
-        return true;
-      p += n;
+      n = strlen (l->h[i].mount);
+      if (strncmp (dir, l->h[i].mount, n) == 0 && (dir[n] == '/' || dir[n] == '\0'))
+        return &l->h[i];
     }
-  return false;
+  return NULL;
 }
 
 const struct rt_cgroup_hier *

@@ -2,7 +2,7 @@
  * through cgroup.event_control; the kernel also signals it when the
  * cgroup is removed, which is told apart by the directory being gone.
  * v2: inotify on memory.events, and the oom_kill counter (like runc). */
-#include "cgroups/cgroup.h"
+#include "cgroups/backend.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,13 +16,6 @@
 
 #include "util/cleanup.h"
 #include "util/fs.h"
-
-static bool
-has_file (const char *dir, const char *file)
-{
-  cleanup_free char *path = NULL;
-  return asprintf (&path, "%s/%s", dir, file) >= 0 && access (path, F_OK) == 0;
-}
 
 static unsigned long long
 oom_kills (const char *events)
@@ -70,8 +63,10 @@ open_v2 (const char *dir, struct rt_oom_watch *w, struct rt_error *err)
 }
 
 int
-rt_oom_watch_open (char *const *dirs, size_t len, struct rt_oom_watch *w, struct rt_error *err)
+rt_oom_watch_open (const struct rt_cgroup *cg, struct rt_oom_watch *w, struct rt_error *err)
 {
+  char *const *dirs = cg->dirs;
+  size_t len = cg->len;
   size_t i;
   int r = 0;
 
@@ -79,9 +74,9 @@ rt_oom_watch_open (char *const *dirs, size_t len, struct rt_oom_watch *w, struct
   w->fd = w->ctl_fd = -1;
   for (i = 0; i < len; i++)
     {
-      if (has_file (dirs[i], "memory.oom_control"))
+      if (rt_cgroup_has_file (dirs[i], "memory.oom_control"))
         r = open_v1 (dirs[i], w, err);
-      else if (has_file (dirs[i], "memory.events") && has_file (dirs[i], "memory.current"))
+      else if (rt_cgroup_has_file (dirs[i], "memory.events") && rt_cgroup_has_file (dirs[i], "memory.current"))
         r = open_v2 (dirs[i], w, err);
       else
         continue;

@@ -3,7 +3,7 @@
  * omitempty: a zero counter marked so is left out. Each controller is
  * read from the directory that has its files: v1 names first (on a hybrid
  * host the cgroup2 directory also has a cpu.stat, without throttling). */
-#include "cgroups/cgroup.h"
+#include "cgroups/backend.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -605,8 +605,10 @@ emit_hugetlb (yajl_gen g, const struct dirs *d)
 }
 
 int
-rt_cgroup_stats_emit (struct yajl_gen_t *g, char *const *dirs, size_t len, struct rt_error *err)
+rt_cgroup_stats_emit (struct yajl_gen_t *g, const struct rt_cgroup *cg, struct rt_error *err)
 {
+  char *const *dirs = cg->dirs;
+  size_t len = cg->len;
   struct dirs d = { dirs, len };
   size_t i, present = 0;
 

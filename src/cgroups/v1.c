@@ -1,5 +1,5 @@
 /* cgroup v1: each resource goes to the hierarchy of its controller. */
-#include "cgroups/cgroup.h"
+#include "cgroups/backend.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -9,28 +9,6 @@
 
 #include "cgroups/devices.h"
 #include "util/cleanup.h"
-
-static bool
-has (const char *controllers, const char *name)
-{
-  size_t n = strlen (name);
-  const char *p = controllers;
-
-  while ((p = strstr (p, name)) != NULL)
-    {
-      if ((p == controllers || p[-1] == ',') && (p[n] == '\0' || p[n] == ','))
-        return true;
-      p += n;
-    }
-  return false;
-}
-
-static bool
-file_exists (const char *dir, const char *file)
-{
-  cleanup_free char *path = NULL;
-  return asprintf (&path, "%s/%s", dir, file) >= 0 && access (path, F_OK) == 0;
-}
 
 #define W(file, fmt, ...)                                                                          \
   do                                                                                               \
@@ -47,7 +25,7 @@ memory_optional (const char *dir, const char *file, int64_t v, struct rt_error *
 {
   struct rt_error e = RT_ERROR_INIT;
 
-  if (!file_exists (dir, file))
+  if (!rt_cgroup_has_file (dir, file))
     return 0;
   if (rt_cgroup_writef (dir, file, &e, "%lld", (long long) v) == 0)
     return 0;
@@ -65,7 +43,7 @@ memory_optional (const char *dir, const char *file, int64_t v, struct rt_error *
 static int
 memsw (const char *dir, int64_t swap, struct rt_error *err)
 {
-  if (!file_exists (dir, "memory.memsw.limit_in_bytes"))
+  if (!rt_cgroup_has_file (dir, "memory.memsw.limit_in_bytes"))
     {
       if (swap < 0)
         return 0;
@@ -178,7 +156,7 @@ throttle (const char *dir, const char *file, oci_throttle_device **d, size_t n, 
 static int
 apply_blkio (const char *dir, const oci_block_io *b, struct rt_error *err)
 {
-  const char *weight = file_exists (dir, "blkio.weight") ? "blkio.weight" : "blkio.bfq.weight";
+  const char *weight = rt_cgroup_has_file (dir, "blkio.weight") ? "blkio.weight" : "blkio.bfq.weight";
   size_t i;
 
   if (b->has_weight && b->weight != 0)
@@ -189,7 +167,7 @@ apply_blkio (const char *dir, const oci_block_io *b, struct rt_error *err)
     {
       const oci_weight_device *d = b->weight_device[i];
       if (d->has_weight && d->weight != 0)
-        W (file_exists (dir, "blkio.weight_device") ? "blkio.weight_device" : "blkio.bfq.weight_device",
+        W (rt_cgroup_has_file (dir, "blkio.weight_device") ? "blkio.weight_device" : "blkio.bfq.weight_device",
            "%lld:%lld %u", (long long) d->major, (long long) d->minor, d->weight);
       if (d->has_leaf_weight && d->leaf_weight != 0)
         W ("blkio.leaf_weight_device", "%lld:%lld %u", (long long) d->major, (long long) d->minor, d->leaf_weight);
@@ -207,61 +185,34 @@ apply_network (const char *dir, const char *controllers, const oci_network *n, s
 {
   size_t i;
 
-  if (has (controllers, "net_cls") && n->has_class_id)
+  if (rt_cgroup_list_has (controllers, "net_cls") && n->has_class_id)
     W ("net_cls.classid", "%u", n->class_id);
-  if (has (controllers, "net_prio"))
+  if (rt_cgroup_list_has (controllers, "net_prio"))
     for (i = 0; i < n->priorities_len; i++)
       W ("net_prio.ifpriomap", "%s %u", n->priorities[i]->name, n->priorities[i]->priority);
   return 0;
 }
 
 int
-rt_cgroup_rdma_apply (const char *dir, const oci_resources *r, struct rt_error *err)
-{
-  size_t i;
-
-  for (i = 0; i < r->rdma.len; i++)
-    {
-      const oci_rdma *d = r->rdma.values[i];
-      cleanup_free char *line = NULL;
-      int n;
-
-      if (d->has_hca_handles && d->has_hca_objects)
-        n = asprintf (&line, "%s hca_handle=%u hca_object=%u", r->rdma.keys[i], d->hca_handles, d->hca_objects);
-      else if (d->has_hca_handles)
-        n = asprintf (&line, "%s hca_handle=%u", r->rdma.keys[i], d->hca_handles);
-      else if (d->has_hca_objects)
-        n = asprintf (&line, "%s hca_object=%u", r->rdma.keys[i], d->hca_objects);
-      else
-        continue;
-      if (n < 0)
-        return rt_error_set (err, ENOMEM, "rdma");
-      if (rt_cgroup_write (dir, "rdma.max", line, err) < 0)
-        return -1;
-    }
-  return 0;
-}
-
-int
 rt_cgroup_v1_apply (const char *dir, const char *controllers, const oci_resources *r, struct rt_error *err)
 {
-  if (has (controllers, "memory") && r->memory && apply_memory (dir, r->memory, err) < 0)
+  if (rt_cgroup_list_has (controllers, "memory") && r->memory && apply_memory (dir, r->memory, err) < 0)
     return -1;
-  if (has (controllers, "cpu") && r->cpu && apply_cpu (dir, r->cpu, err) < 0)
+  if (rt_cgroup_list_has (controllers, "cpu") && r->cpu && apply_cpu (dir, r->cpu, err) < 0)
     return -1;
-  if (has (controllers, "cpuset") && r->cpu && apply_cpuset (dir, r->cpu, err) < 0)
+  if (rt_cgroup_list_has (controllers, "cpuset") && r->cpu && apply_cpuset (dir, r->cpu, err) < 0)
     return -1;
-  if (has (controllers, "pids") && rt_cgroup_write_pids (dir, r->pids, err) < 0)
+  if (rt_cgroup_list_has (controllers, "pids") && rt_cgroup_write_pids (dir, r->pids, err) < 0)
     return -1;
-  if (has (controllers, "blkio") && r->block_io && apply_blkio (dir, r->block_io, err) < 0)
+  if (rt_cgroup_list_has (controllers, "blkio") && r->block_io && apply_blkio (dir, r->block_io, err) < 0)
     return -1;
-  if (has (controllers, "hugetlb") && rt_cgroup_write_hugetlb (dir, r, "limit_in_bytes", err) < 0)
+  if (rt_cgroup_list_has (controllers, "hugetlb") && rt_cgroup_write_hugetlb (dir, r, "limit_in_bytes", err) < 0)
     return -1;
   if (r->network && apply_network (dir, controllers, r->network, err) < 0)
     return -1;
-  if (has (controllers, "rdma") && rt_cgroup_rdma_apply (dir, r, err) < 0)
+  if (rt_cgroup_list_has (controllers, "rdma") && rt_cgroup_write_rdma (dir, r, err) < 0)
     return -1;
-  if (has (controllers, "devices") && rt_cgroup_v1_devices (dir, r->devices, r->devices_len, err) < 0)
+  if (rt_cgroup_list_has (controllers, "devices") && rt_cgroup_v1_devices (dir, r->devices, r->devices_len, err) < 0)
     return -1;
   return 0;
 }

@@ -1,7 +1,7 @@
 /* cgroup v2: one tree, v1-style values converted with the documented
  * formulas (runc's and crun's): shares -> cpu.weight, blkio weight ->
  * io.weight, swap (memory+swap) -> memory.swap.max (swap only). */
-#include "cgroups/cgroup.h"
+#include "cgroups/backend.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -20,21 +20,6 @@
         return -1;                                                                                 \
     }                                                                                              \
   while (0)
-
-static bool
-has (const char *controllers, const char *name)
-{
-  size_t n = strlen (name);
-  const char *p = controllers;
-
-  while ((p = strstr (p, name)) != NULL)
-    {
-      if ((p == controllers || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' ' || p[n] == '\n'))
-        return true;
-      p += n;
-    }
-  return false;
-}
 
 /* Enable the controllers AVAIL (space-separated) for the children of DIR.
  * One write first, which the kernel applies all or nothing: a cgroup that
@@ -275,7 +260,6 @@ apply_unified (const char *dir, const oci_strmap *u, struct rt_error *err)
   return 0;
 }
 
-int rt_cgroup_rdma_apply (const char *dir, const oci_resources *r, struct rt_error *err);
 
 /* On a hybrid host the cgroup2 mount has only some controllers: apply just
  * what it serves (v1.c has the rest). */
@@ -285,24 +269,24 @@ rt_cgroup_v2_apply (const char *dir, const char *controllers, const oci_resource
 {
   if (devices && r->devices_len > 0 && rt_cgroup_v2_devices (dir, r->devices, r->devices_len, err) < 0)
     return -1;
-  if (has (controllers, "memory") && r->memory && apply_memory (dir, r->memory, err) < 0)
+  if (rt_cgroup_list_has (controllers, "memory") && r->memory && apply_memory (dir, r->memory, err) < 0)
     return -1;
-  if (has (controllers, "cpu") && r->cpu && apply_cpu (dir, r->cpu, err) < 0)
+  if (rt_cgroup_list_has (controllers, "cpu") && r->cpu && apply_cpu (dir, r->cpu, err) < 0)
     return -1;
-  if (has (controllers, "cpuset") && r->cpu)
+  if (rt_cgroup_list_has (controllers, "cpuset") && r->cpu)
     {
       if (r->cpu->cpus && *r->cpu->cpus)
         W ("cpuset.cpus", "%s", r->cpu->cpus);
       if (r->cpu->mems && *r->cpu->mems)
         W ("cpuset.mems", "%s", r->cpu->mems);
     }
-  if (has (controllers, "pids") && rt_cgroup_write_pids (dir, r->pids, err) < 0)
+  if (rt_cgroup_list_has (controllers, "pids") && rt_cgroup_write_pids (dir, r->pids, err) < 0)
     return -1;
-  if (has (controllers, "io") && r->block_io && apply_io (dir, r->block_io, err) < 0)
+  if (rt_cgroup_list_has (controllers, "io") && r->block_io && apply_io (dir, r->block_io, err) < 0)
     return -1;
-  if (has (controllers, "hugetlb") && rt_cgroup_write_hugetlb (dir, r, "max", err) < 0)
+  if (rt_cgroup_list_has (controllers, "hugetlb") && rt_cgroup_write_hugetlb (dir, r, "max", err) < 0)
     return -1;
-  if (has (controllers, "rdma") && rt_cgroup_rdma_apply (dir, r, err) < 0)
+  if (rt_cgroup_list_has (controllers, "rdma") && rt_cgroup_write_rdma (dir, r, err) < 0)
     return -1;
   return apply_unified (dir, &r->unified, err);
 }

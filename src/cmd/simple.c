@@ -7,8 +7,6 @@
 #include "cmd/cmd.h"
 #include "container/container.h"
 #include "container/state.h"
-#include "container/status.h"
-#include "cgroups/cgroup.h"
 #include "util/cleanup.h"
 
 static const struct option help_only[] = {
@@ -79,25 +77,11 @@ RT_CMD (state)
 static int
 pause_resume (struct rt_context *ctx, const char *name, bool freeze, int argc, char **argv, struct rt_error *err)
 {
-  cleanup_close int dirfd = -1;
-  struct rt_state s;
-  const char *status;
-  int ret, first = one_id (name, argc, argv, err);
+  int first = one_id (name, argc, argv, err);
 
   if (first < 0)
     return first == -2 ? 0 : -1;
-  dirfd = rt_state_dir_open (ctx->root, argv[first], true, err);
-  if (dirfd < 0 || rt_state_read (dirfd, &s, err) < 0)
-    return -1;
-  status = rt_state_status (dirfd, &s);
-  if (s.cgroup_dirs_len == 0)
-    ret = rt_error_set (err, 0, "%s `%s`: the container has no cgroup (--cgroup-manager=disabled)", name, argv[first]);
-  else if (rt_status_check (freeze ? RT_OP_PAUSE : RT_OP_RESUME, argv[first], status, err) < 0)
-    ret = -1;
-  else
-    ret = rt_cgroup_freeze (s.cgroup_dirs, s.cgroup_dirs_len, freeze, err);
-  rt_state_free (&s);
-  return ret;
+  return rt_container_pause (ctx, argv[first], freeze, err);
 }
 
 RT_CMD (pause)

@@ -12,11 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cgroups/cgroup.h"
-#include "cgroups/devices.h"
 #include "cmd/cmd.h"
-#include "container/state.h"
-#include "container/status.h"
+#include "container/container.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -320,89 +317,10 @@ fix_swap (oci_resources *r)
     }
 }
 
-/* Intel RDT lives in resctrl, in a group named after the container. */
-static int
-update_rdt (const char *id, const char *l3, const char *mb, struct rt_error *err)
-{
-  cleanup_free char *group = NULL;
-
-  if (l3 && access ("/sys/fs/resctrl/info/L3", F_OK) != 0)
-    return rt_error_set (err, 0, "Intel RDT/CAT: l3 cache schema is not enabled");
-  if (mb && access ("/sys/fs/resctrl/info/MB", F_OK) != 0)
-    return rt_error_set (err, 0, "Intel RDT/MBA: memory bandwidth schema is not enabled");
-  if (l3 == NULL && mb == NULL)
-    return 0;
-  if (asprintf (&group, "/sys/fs/resctrl/%s", id) < 0)
-    return rt_error_set (err, ENOMEM, "resctrl");
-  if (access (group, F_OK) != 0)
-    return rt_error_set (err, ENOTSUP, "the container has no Intel RDT group `%s` (set linux.intelRdt)", group);
-  if (l3 && rt_cgroup_write (group, "schemata", l3, err) < 0)
-    return -1;
-  if (mb && rt_cgroup_write (group, "schemata", mb, err) < 0)
-    return -1;
-  return 0;
-}
-
-/* The full device list for new rules: the stored config's, with the
- * given rules in place of linux.resources.devices (runc's defaults and the
- * config's linux.devices stay allowed). */
-static int
-device_rules (int dirfd, const oci_resources *r, struct rt_device_rules *rules, struct rt_error *err)
-{
-  cleanup_free char *data = NULL;
-  char *perr = NULL;
-  size_t len;
-  oci_config *cfg;
-  oci_resources none = { 0 }, *saved, tmp;
-  oci_linux nolinux = { 0 }, *saved_linux;
-  int ret;
-
-  if (rt_read_file_at (dirfd, RT_CONFIG_FILE, &data, &len, err) < 0)
-    return rt_error_prefix (err, "the container's config");
-  cfg = oci_config_parse (data, len, RT_CONFIG_FILE, &perr);
-  if (cfg == NULL)
-    return rt_error_take (err, 0, perr);
-  saved_linux = cfg->linux;
-  if (cfg->linux == NULL)
-    cfg->linux = &nolinux;
-  saved = cfg->linux->resources;
-  tmp = saved ? *saved : none;
-  tmp.devices = r->devices;
-  tmp.devices_len = r->devices_len;
-  cfg->linux->resources = &tmp;
-  ret = rt_device_rules_build (cfg, rules, err);
-  cfg->linux->resources = saved;
-  cfg->linux = saved_linux;
-  oci_config_free (cfg);
-  return ret;
-}
-
-static int
-apply (int dirfd, const struct rt_state *s, oci_resources *r, struct rt_error *err)
-{
-  struct rt_device_rules rules = { NULL, 0 };
-  oci_device_cgroup **given = r->devices;
-  size_t given_len = r->devices_len;
-  int ret;
-
-  if (given_len > 0 && device_rules (dirfd, r, &rules, err) < 0)
-    return -1;
-  r->devices = rules.rules;
-  r->devices_len = rules.len;
-  ret = rt_cgroup_apply (s->cgroup_dirs, s->cgroup_dirs_len, r, err);
-  r->devices = given;
-  r->devices_len = given_len;
-  rt_device_rules_free (&rules);
-  return ret;
-}
-
 static int
 update (struct rt_context *ctx, const char *id, struct update_opts *o, struct rt_error *err)
 {
-  cleanup_close int dirfd = -1;
   oci_resources flags, *doc = NULL, *r = &flags;
-  struct rt_state s;
-  const char *status;
   int ret;
 
   if (o->resources && (doc = load_resources (o->resources, err)) == NULL)
@@ -412,24 +330,9 @@ update (struct rt_context *ctx, const char *id, struct update_opts *o, struct rt
   else
     flags_resources (o, &flags);
   fix_swap (r);
-  dirfd = rt_state_dir_open (ctx->root, id, true, err);
-  if (dirfd < 0 || rt_state_read (dirfd, &s, err) < 0)
-    {
-      oci_resources_free (doc);
-      return rt_error_prefix (err, "update `%s`", id);
-    }
-  status = rt_state_status (dirfd, &s);
-  if (rt_status_check (RT_OP_UPDATE, id, status, err) < 0)
-    ret = -1;
-  else if (s.cgroup_dirs_len == 0)
-    ret = rt_error_set (err, 0, "the container has no cgroup (--cgroup-manager=disabled)");
-  else
-    ret = apply (dirfd, &s, r, err);
-  if (ret == 0)
-    ret = update_rdt (id, o->l3_cache_schema, o->mem_bw_schema, err);
-  rt_state_free (&s);
+  ret = rt_container_update (ctx, id, r, o->l3_cache_schema, o->mem_bw_schema, err);
   oci_resources_free (doc);
-  return ret < 0 ? rt_error_prefix (err, "update `%s`", id) : 0;
+  return ret;
 }
 
 RT_CMD (update)

@@ -75,6 +75,15 @@ int rt_container_start (struct rt_context *ctx, const char *id, struct rt_error 
 int rt_container_delete (struct rt_context *ctx, const char *id, bool force, const oci_config *cfg,
                          struct rt_error *err);
 int rt_container_kill (struct rt_context *ctx, const char *id, int sig, bool all, struct rt_error *err);
+/* New resource limits (and Intel RDT schemata, NULL for none). */
+int rt_container_update (struct rt_context *ctx, const char *id, const oci_resources *res, const char *l3_schema,
+                         const char *mb_schema, struct rt_error *err);
+/* runc's `events`: statistics once (stats_only), or a stats event every
+ * interval and oom events until the container stops; JSON on stdout. */
+int rt_container_events (struct rt_context *ctx, const char *id, bool stats_only, long long interval_ns,
+                         struct rt_error *err);
+/* pause (freeze) or resume (thaw) every process of the container. */
+int rt_container_pause (struct rt_context *ctx, const char *id, bool freeze, struct rt_error *err);
 
 struct rt_state;
 /* The container's processes (host pids): those of its cgroup and the

@@ -20,7 +20,6 @@
 #include <unistd.h>
 
 #include "cgroups/cgroup.h"
-#include "cgroups/devices.h"
 #include "container/container.h"
 #include "container/hooks.h"
 #include "container/state.h"
@@ -51,6 +50,7 @@ struct creation
   char *rootfs;
   int dirfd;
   bool dir_made;
+  struct rt_cgroup_manager *cgm;
   struct rt_cgroup cg;
   struct rt_cgroup_join join;
   struct rt_namespaces ns;
@@ -143,42 +143,19 @@ write_first_state (struct creation *c, struct rt_error *err)
   return rt_write_file_atomic_at (c->dirfd, RT_CONFIG_FILE, c->config_raw, c->config_len, 0600, err);
 }
 
-/* Without cgroupsPath: /rt/<id> for the default --root, and /rt-<h>/<id>
- * for any other, h naming the root (FNV-1a), so that two state roots (two
- * engines, two test runs) with the same container id never share a cgroup,
- * and the leaf is the id, as runc names it (tools find it by the id). */
-static char *
-default_cgroup_path (const char *root, const char *id)
-{
-  uint32_t h = 2166136261u;
-  const char *p;
-  char *path = NULL;
-  int n;
-
-  if (strcmp (root, RT_DEFAULT_ROOT) == 0)
-    n = asprintf (&path, "/rt/%s", id);
-  else
-    {
-      for (p = root; *p; p++)
-        h = (h ^ (unsigned char) *p) * 16777619u;
-      n = asprintf (&path, "/rt-%08x/%s", h, id);
-    }
-  return n < 0 ? NULL : path;
-}
-
 /* from now on `delete --force` knows the cgroups to remove */
 static int
-record_cgroups (void *data, char *const *dirs, size_t len, struct rt_error *err)
+record_cgroups (void *data, const struct rt_cgroup *cg, struct rt_error *err)
 {
   struct creation *c = data;
   size_t i;
 
-  for (i = 0; i < len; i++)
-    if (oci_strv_append (&c->state.cgroup_dirs, &c->state.cgroup_dirs_len, dirs[i]) < 0)
+  for (i = 0; i < cg->len; i++)
+    if (oci_strv_append (&c->state.cgroup_dirs, &c->state.cgroup_dirs_len, cg->dirs[i]) < 0)
       return rt_error_set (err, ENOMEM, "cgroup");
-  c->state.cgroup_shared = c->cg.shared;
-  for (i = 0; i < len; i++)
-    rt_log_debug ("create `%s`: cgroup `%s`", c->o->id, dirs[i]);
+  c->state.cgroup_shared = cg->shared;
+  for (i = 0; i < cg->len; i++)
+    rt_log_debug ("create `%s`: cgroup `%s`", c->o->id, cg->dirs[i]);
   return write_first_state (c, err);
 }
 
@@ -186,29 +163,13 @@ static int
 make_cgroup (struct creation *c, struct rt_error *err)
 {
   const oci_linux *l = c->cfg->linux;
-  oci_resources none = { 0 }, res = l && l->resources ? *l->resources : none;
-  cleanup_free char *dflt = NULL;
-  const char *path = l ? l->cgroups_path : NULL;
-  struct rt_device_rules rules;
-    int r;
+  const struct rt_cgroup_request req = {
+    .path = l ? l->cgroups_path : NULL, .id = c->o->id, .root = c->ctx->root, .res = l ? l->resources : NULL,
+  };
 
-  if (c->ctx->cgroup_manager == RT_CGROUP_DISABLED)
-    return write_first_state (c, err);
-  if (c->ctx->cgroup_manager == RT_CGROUP_SYSTEMD)
-    return rt_error_set (err, ENOTSUP, "--systemd-cgroup: systemd is not running on this host; use --cgroup-manager=cgroupfs");
-  if (path == NULL || *path == '\0')
-    {
-      path = dflt = default_cgroup_path (c->ctx->root, c->o->id);
-      if (dflt == NULL)
-        return rt_error_set (err, ENOMEM, "cgroup");
-    }
-  if (rt_device_rules_build (c->cfg, &rules, err) < 0)
+  if (rt_cgroup_manager_open (c->ctx->cgroup_manager, &c->cgm, err) < 0)
     return -1;
-  res.devices = rules.rules;
-  res.devices_len = rules.len;
-  r = rt_cgroup_create (path, c->o->id, &res, record_cgroups, c, &c->cg, err);
-  rt_device_rules_free (&rules);
-  return r;
+  return rt_cgroup_create (c->cgm, &req, record_cgroups, c, &c->cg, err);
 }
 
 static int
@@ -279,10 +240,11 @@ spawn (struct creation *c, struct rt_error *err)
   /* a cgroup namespace made at clone time would be rooted where rt sits
    * in the v1 hierarchies: the child unshares it once inside its cgroups */
   a.new_cgroupns = (flags & CLONE_NEWCGROUP) != 0;
-  /* a copy of ours, or ours: the cgroup hierarchies are where we saw them */
-  a.cgroup_layout = c->cg.layout.len > 0 && !joins_mount_ns ? &c->cg.layout : NULL;
+  /* the cgroup hierarchies are where we saw them, unless the child joins
+   * another mount namespace */
+  a.cgroup_layout = c->cg.len > 0 && !joins_mount_ns ? rt_cgroup_manager_layout (c->cgm, NULL) : NULL;
   flags &= ~(unsigned long) CLONE_NEWCGROUP;
-  if (rt_cgroup_join_prepare (c->cg.dirs, c->cg.len, &c->join, err) < 0
+  if (rt_cgroup_join_prepare (&c->cg, &c->join, err) < 0
       || rt_ns_for_children (c->cfg, &c->ns, &flags, &saved, err) < 0)
     return -1;
   /* CVE-2019-5736: until its execve the child runs rt's binary inside the
@@ -307,7 +269,7 @@ spawn (struct creation *c, struct rt_error *err)
     return -1;
   close (c->sync[1]);
   c->sync[1] = -1;
-  if (!into_cgroup && rt_cgroup_enter_v2 (c->cg.dirs, c->cg.len, c->pid, err) < 0)
+  if (rt_cgroup_attach (c->cgm, &c->cg, c->pid, into_cgroup, err) < 0)
     return -1;
   rt_log_debug ("create `%s`: container process %d cloned (flags %#lx)", c->o->id, c->pid, flags);
   if (rt_idmap_write (c->pid, c->cfg, &c->ns, err) < 0)
@@ -382,8 +344,8 @@ undo (struct creation *c)
       kill (c->pid, SIGKILL);
       waitpid (c->pid, NULL, 0);
     }
-  if (c->cg.len > 0)
-    rt_cgroup_destroy (c->cg.dirs, c->cg.len, c->cg.shared, NULL);
+  if (c->cgm != NULL)
+    rt_cgroup_destroy (c->cgm, &c->cg, NULL);
   if (c->rdt_applied)
     rt_rdt_remove (c->cfg, c->o->id, NULL);
   if (c->dir_made)
@@ -407,6 +369,7 @@ release (struct creation *c)
   rt_namespaces_close (&c->ns);
   rt_cgroup_release (&c->cg);
   rt_cgroup_join_release (&c->join);
+  rt_cgroup_manager_close (c->cgm);
   rt_seccomp_free (&c->seccomp);
   rt_mounts_release_prepared ();
   rt_state_free (&c->state);

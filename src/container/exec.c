@@ -50,9 +50,8 @@ struct execution
   struct rt_namespaces ns;
   struct rt_seccomp seccomp;
   int rootfd;
-  char **cgroup_dirs;
-  size_t cgroup_dirs_len;
-  int cgroup_fd; /* the cgroup2 directory for CLONE_INTO_CGROUP, -1 if none */
+  struct rt_cgroup_manager *cgm;
+  struct rt_cgroup cg; /* the cgroups the process joins (clone_fd: its cgroup2 one) */
   struct rt_cgroup_join join;
   int sync[2];
   int console[2]; /* [0]: rt's end when it relays the terminal; [1]: the child's */
@@ -346,147 +345,14 @@ open_init (struct execution *e, struct rt_error *err)
 }
 
 /* Does the comma-separated `list` name `name` (n bytes)? */
-static bool
-list_has (const char *list, const char *name, size_t n)
-{
-  const char *p = list;
-
-  while (p && *p)
-    {
-      size_t len = strcspn (p, ",");
-      if (len == n && strncmp (p, name, n) == 0)
-        return true;
-      p = p[len] ? p + len + 1 : NULL;
-    }
-  return false;
-}
-
-/* Do the controllers before the colon of `entry` meet the hierarchy's? */
-static bool
-entry_for_hier (const char *entry, size_t ctrls_len, const struct rt_cgroup_hier *h)
-{
-  const char *c = entry, *end = entry + ctrls_len;
-
-  while (c < end)
-    {
-      size_t len = strcspn (c, ",:");
-      if (list_has (h->controllers, c, len))
-        return true;
-      c += len + 1;
-    }
-  return false;
-}
-
-/* --cgroup [CONTROLLERS:]PATH for this hierarchy: the entry naming one of
- * its v1 controllers, else the entry without any; NULL for the
- * container's own directory. */
-static const char *
-sub_cgroup_for (const struct rt_cgroup_hier *h, char *const *entries, size_t n)
-{
-  const char *generic = NULL;
-  size_t i;
-
-  for (i = 0; i < n; i++)
-    {
-      const char *colon = strchr (entries[i], ':');
-
-      if (colon == NULL)
-        generic = entries[i];
-      else if (h != NULL && !h->v2 && entry_for_hier (entries[i], (size_t) (colon - entries[i]), h))
-        return colon + 1;
-    }
-  return generic;
-}
-
-static const struct rt_cgroup_hier *
-hier_of (const struct rt_cgroup_layout *l, const char *dir)
-{
-  size_t i, n;
-
-  for (i = 0; i < l->len; i++)
-    {
-      n = strlen (l->h[i].mount);
-      if (strncmp (dir, l->h[i].mount, n) == 0 && (dir[n] == '/' || dir[n] == '\0'))
-        return &l->h[i];
-    }
-  return NULL;
-}
-
-static int
-add_cgroup_dir (struct execution *e, const char *dir, const char *sub, struct rt_error *err)
-{
-  cleanup_free char *path = NULL;
-  struct stat st;
-
-  while (sub && *sub == '/')
-    sub++;
-  if (sub && *sub && asprintf (&path, "%s/%s", dir, sub) < 0)
-    return rt_error_set (err, ENOMEM, "cgroup");
-  if (path == NULL && (path = strdup (dir)) == NULL)
-    return rt_error_set (err, ENOMEM, "cgroup");
-  if (stat (path, &st) < 0)
-    {
-      char why[64];
-      /* runc's words: the pid goes into the directory's cgroup.procs */
-      return rt_error_set (err, 0, "--cgroup: adding pid to cgroup %s: open %s/cgroup.procs: %s", path, path,
-                           rt_errno_text (errno, why, sizeof why));
-    }
-  if (!S_ISDIR (st.st_mode))
-    return rt_error_set (err, ENOTDIR, "--cgroup: `%s`", path);
-  if (e->cgroup_fd < 0 && rt_cgroup_dir_is_v2 (path))
-    {
-      e->cgroup_fd = open (path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-      if (e->cgroup_fd < 0)
-        return rt_error_set (err, errno, "open cgroup `%s`", path);
-    }
-  if (oci_strv_append (&e->cgroup_dirs, &e->cgroup_dirs_len, path) < 0)
-    return rt_error_set (err, ENOMEM, "cgroup");
-  return 0;
-}
-
-/* Each entry's path must stay below the container's cgroup: it is made
- * clean in place (runc joins and checks the prefix; its words). */
-static int
-check_cgroup_entries (char **entries, size_t n, struct rt_error *err)
-{
-  size_t i;
-
-  for (i = 0; i < n; i++)
-    {
-      char *colon = strchr (entries[i], ':');
-      char *path = colon ? colon + 1 : entries[i];
-      cleanup_free char *clean = rt_subpath_clean (path);
-      if (clean == NULL && errno == EINVAL)
-        return rt_error_set (err, 0, "--cgroup: %s is not a sub cgroup path", path);
-      if (clean == NULL)
-        return rt_error_set (err, ENOMEM, "--cgroup");
-      memcpy (path, clean, strlen (clean) + 1); /* never longer */
-    }
-  return 0;
-}
-
 static int
 choose_cgroups (struct execution *e, struct rt_error *err)
 {
-  struct rt_cgroup_layout l = { 0 };
-  size_t i;
-  int ret = 0;
+  const struct rt_cgroup own = rt_state_cgroup (&e->state);
 
-  if (check_cgroup_entries (e->o->cgroups, e->o->cgroups_len, err) < 0)
+  if (rt_cgroup_manager_open (own.len > 0 ? RT_CGROUP_CGROUPFS : RT_CGROUP_DISABLED, &e->cgm, err) < 0)
     return -1;
-  if (e->state.cgroup_dirs_len == 0)
-    return e->o->cgroups_len ? rt_error_set (err, 0, "--cgroup: the container has no cgroup") : 0;
-  if (e->o->cgroups_len > 0 && rt_cgroup_layout_read (&l, err) < 0)
-    return -1;
-  for (i = 0; i < e->state.cgroup_dirs_len && ret == 0; i++)
-    {
-      const char *dir = e->state.cgroup_dirs[i];
-      const char *sub = sub_cgroup_for (hier_of (&l, dir), e->o->cgroups, e->o->cgroups_len);
-      ret = add_cgroup_dir (e, dir, sub, err);
-    }
-  if (e->o->cgroups_len > 0)
-    rt_cgroup_layout_free (&l);
-  return ret;
+  return rt_cgroup_for_exec (e->cgm, &own, e->o->cgroups, e->o->cgroups_len, &e->cg, err);
 }
 
 /* The runc rules: a console socket only for a detached process with a
@@ -542,7 +408,7 @@ prepare (struct execution *e, struct rt_error *err)
 static void
 drop_host_fds (struct execution *e)
 {
-  int *fds[] = { &e->dirfd, &e->rootfd, &e->cgroup_fd };
+  int *fds[] = { &e->dirfd, &e->rootfd, &e->cg.clone_fd };
   size_t i;
 
   rt_namespaces_close (&e->ns);
@@ -607,7 +473,7 @@ spawn (struct execution *e, struct rt_error *err)
    * fds are closed to the container's processes (execve resets it) */
   if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     return rt_error_set (err, errno, "prctl PR_SET_DUMPABLE");
-  if (rt_cgroup_join_prepare (e->cgroup_dirs, e->cgroup_dirs_len, &e->join, err) < 0)
+  if (rt_cgroup_join_prepare (&e->cg, &e->join, err) < 0)
     return -1;
   /* the pid (and time) namespace applies to children only: join it here */
   if (rt_ns_for_children (&none, &e->ns, &flags, &saved, err) < 0)
@@ -619,7 +485,7 @@ spawn (struct execution *e, struct rt_error *err)
       return -1;
     }
   fflush (NULL);
-  e->pid = rt_clone_child (0, e->cgroup_fd, &e->pidfd, &into_cgroup);
+  e->pid = rt_clone_child (0, e->cg.clone_fd, &e->pidfd, &into_cgroup);
   if (e->pid == 0)
     exec_child (e);
   clone_errno = errno;
@@ -637,7 +503,7 @@ spawn (struct execution *e, struct rt_error *err)
   e->sync[1] = -1;
   if (e->console[1] >= 0)
     close (rt_steal_fd (&e->console[1]));
-  if (!into_cgroup && rt_cgroup_enter_v2 (e->cgroup_dirs, e->cgroup_dirs_len, e->pid, err) < 0)
+  if (rt_cgroup_attach (e->cgm, &e->cg, e->pid, into_cgroup, err) < 0)
     return -1;
   if (rt_affinity_set_final (e->pid, e->p, err) < 0)
     return -1;
@@ -706,15 +572,14 @@ release (struct execution *e)
     close (e->dirfd);
   if (e->rootfd >= 0)
     close (e->rootfd);
-  if (e->cgroup_fd >= 0)
-    close (e->cgroup_fd);
   if (e->pidfd >= 0)
     close (e->pidfd);
   rt_cgroup_join_release (&e->join);
   rt_namespaces_close (&e->ns);
   rt_seccomp_free (&e->seccomp);
   rt_state_free (&e->state);
-  strv_clear (&e->cgroup_dirs, &e->cgroup_dirs_len);
+  rt_cgroup_release (&e->cg);
+  rt_cgroup_manager_close (e->cgm);
   oci_process_free (e->p);
   oci_config_free (e->cfg);
 }
@@ -735,7 +600,7 @@ int
 rt_container_exec (struct rt_context *ctx, const struct rt_exec_opts *o, struct rt_error *err)
 {
   struct execution e = {
-    .ctx = ctx, .o = o, .dirfd = -1, .rootfd = -1, .cgroup_fd = -1, .sync = { -1, -1 }, .console = { -1, -1 },
+    .ctx = ctx, .o = o, .dirfd = -1, .rootfd = -1, .cg = { .clone_fd = -1 }, .sync = { -1, -1 }, .console = { -1, -1 },
     .pidfd = -1,
   };
   int ret, i;

@@ -115,8 +115,13 @@ run_one (const oci_hook *h, const char *kind, size_t i, const char *state, struc
   if (WIFEXITED (status) && WEXITSTATUS (status) == 0)
     return 0;
   if (WIFSIGNALED (status))
-    return rt_error_set (err, 0, "error running hook #%zu: %s hook `%s`: killed by signal %d", i, kind, h->path,
-                         WTERMSIG (status));
+    {
+      char why[64];
+      /* Go's words for the signal ("signal: bad system call"), as runc's */
+      snprintf (why, sizeof why, "%s", strsignal (WTERMSIG (status)));
+      return rt_error_set (err, 0, "error running hook #%zu: %s hook `%s`: signal: %s", i, kind, h->path,
+                           rt_go_words (why));
+    }
   return rt_error_set (err, 0, "error running hook #%zu: %s hook `%s`: exit status %d", i, kind, h->path,
                        WEXITSTATUS (status));
 }

@@ -226,7 +226,7 @@ rt_container_pids (const struct rt_state *s, pid_t **pids, size_t *n, struct rt_
       (*pids)[(*n)++] = s->pid;
       return 0;
     }
-  if (rt_cgroup_pids (s->cgroup_dirs, s->cgroup_dirs_len, pids, n, err) < 0)
+  if (rt_cgroup_pids (&(struct rt_cgroup){ .dirs = s->cgroup_dirs, .len = s->cgroup_dirs_len }, pids, n, err) < 0)
     return -1;
   if (s->cgroup_shared)
     keep_own (s, *pids, n);
@@ -252,17 +252,19 @@ rt_container_kill (struct rt_context *ctx, const char *id, int sig, bool all, st
 {
   cleanup_close int dirfd = rt_state_dir_open (ctx->root, id, false, err);
   struct rt_state s;
+  struct rt_cgroup cg;
   const char *status;
   int ret = 0;
 
   if (dirfd < 0 || rt_state_read (dirfd, &s, err) < 0)
     return -1;
   status = rt_state_status (dirfd, &s);
-  if (all && s.cgroup_dirs_len > 0)
+  cg = rt_state_cgroup (&s);
+  if (all && cg.len > 0)
     {
-      ret = s.cgroup_shared ? signal_own (&s, sig, err) : rt_cgroup_signal_all (s.cgroup_dirs, s.cgroup_dirs_len, sig, err);
+      ret = cg.shared ? signal_own (&s, sig, err) : rt_cgroup_signal_all (&cg, sig, err);
       if (ret == 0 && strcmp (status, "paused") == 0 && sig == SIGKILL)
-        ret = rt_cgroup_freeze (s.cgroup_dirs, s.cgroup_dirs_len, false, err);
+        ret = rt_cgroup_freeze (&cg, false, err);
     }
   else if (rt_status_check (RT_OP_KILL, id, status, err) < 0)
     ret = -1;
@@ -275,11 +277,50 @@ rt_container_kill (struct rt_context *ctx, const char *id, int sig, bool all, st
 }
 
 int
+rt_container_pause (struct rt_context *ctx, const char *id, bool freeze, struct rt_error *err)
+{
+  cleanup_close int dirfd = rt_state_dir_open (ctx->root, id, true, err);
+  struct rt_state s;
+  struct rt_cgroup cg;
+  const char *status;
+  int ret;
+
+  if (dirfd < 0 || rt_state_read (dirfd, &s, err) < 0)
+    return -1;
+  status = rt_state_status (dirfd, &s);
+  cg = rt_state_cgroup (&s);
+  if (rt_status_check (freeze ? RT_OP_PAUSE : RT_OP_RESUME, id, status, err) < 0)
+    ret = -1;
+  else if (cg.len == 0)
+    ret = rt_error_set (err, 0, "%s `%s`: the container has no cgroup (--cgroup-manager=disabled)",
+                        freeze ? "pause" : "resume", id);
+  else
+    ret = rt_cgroup_freeze (&cg, freeze, err);
+  rt_state_free (&s);
+  return ret;
+}
+
+/* With the backend that made it (state.json says which). */
+static int
+remove_cgroup (const struct rt_state *s, struct rt_error *err)
+{
+  struct rt_cgroup_manager *m = NULL;
+  struct rt_cgroup cg = rt_state_cgroup (s);
+  int r = rt_cgroup_manager_open (s->systemd ? RT_CGROUP_SYSTEMD : RT_CGROUP_CGROUPFS, &m, err);
+
+  if (r == 0)
+    r = rt_cgroup_destroy (m, &cg, err);
+  rt_cgroup_manager_close (m);
+  return r;
+}
+
+int
 rt_container_delete (struct rt_context *ctx, const char *id, bool force, const oci_config *known,
                      struct rt_error *err)
 {
   cleanup_close int dirfd = rt_state_dir_open (ctx->root, id, true, err);
   struct rt_state s;
+  struct rt_cgroup cg;
   const char *status;
   oci_config *stored = NULL;
   const oci_config *cfg;
@@ -305,12 +346,13 @@ rt_container_delete (struct rt_context *ctx, const char *id, bool force, const o
       return -1;
     }
   status = rt_state_status (dirfd, &s);
+  cg = rt_state_cgroup (&s);
   if (strcmp (status, "stopped") != 0)
     {
       if (!force && strcmp (status, "creating") != 0 && rt_status_check (RT_OP_DELETE, id, status, err) < 0)
         goto out;
-      if (s.cgroup_dirs_len > 0 && strcmp (status, "paused") == 0)
-        rt_cgroup_freeze (s.cgroup_dirs, s.cgroup_dirs_len, false, NULL);
+      if (cg.len > 0 && strcmp (status, "paused") == 0)
+        rt_cgroup_freeze (&cg, false, NULL);
       if (s.pid > 0)
         kill (s.pid, SIGKILL);
       if (s.pid > 0 && wait_gone (&s, 5000) < 0)
@@ -329,7 +371,7 @@ rt_container_delete (struct rt_context *ctx, const char *id, bool force, const o
         rt_log_warning ("delete `%s`: %s", id, err->msg), rt_error_clear (err);
       oci_config_free (stored);
     }
-  if (s.cgroup_dirs_len > 0 && rt_cgroup_destroy (s.cgroup_dirs, s.cgroup_dirs_len, s.cgroup_shared, err) < 0)
+  if (cg.len > 0 && remove_cgroup (&s, err) < 0)
     goto out;
   ret = rt_state_dir_remove (ctx->root, id, err);
 out:

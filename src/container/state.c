@@ -342,7 +342,7 @@ rt_state_status (int dirfd, const struct rt_state *s)
    * leaves the fifo behind: the process has left rt's binary by then */
   if (faccessat (dirfd, RT_FIFO_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0 && still_rt (s->pid))
     return "created";
-  if (rt_cgroup_is_frozen ((const char *const *) s->cgroup_dirs, s->cgroup_dirs_len))
+  if (rt_cgroup_is_frozen (&(struct rt_cgroup){ .dirs = s->cgroup_dirs, .len = s->cgroup_dirs_len }))
     return "paused";
   return "running";
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "cgroups/cgroup.h"
 #include "ocispec.h"
 #include "util/error.h"
 
@@ -42,6 +43,16 @@ int rt_state_dir_remove (const char *root, const char *id, struct rt_error *err)
 int rt_state_write (int dirfd, const struct rt_state *s, struct rt_error *err);
 int rt_state_read (int dirfd, struct rt_state *s, struct rt_error *err);
 void rt_state_free (struct rt_state *s);
+
+/* The container's cgroup as the state keeps it (the directories are the
+ * state's, not copied: no rt_cgroup_release). */
+static inline struct rt_cgroup
+rt_state_cgroup (const struct rt_state *s)
+{
+  struct rt_cgroup cg = { .dirs = s->cgroup_dirs, .len = s->cgroup_dirs_len, .shared = s->cgroup_shared,
+                          .clone_fd = -1 };
+  return cg;
+}
 
 /* "creating", "created", "running", "paused" or "stopped", from the
  * process, the fifo and the freezer. */

@@ -252,3 +252,26 @@ rt_rdt_remove (const oci_config *cfg, const char *id, struct rt_error *err)
     return rt_error_set (err, errno, "remove the resctrl group `%s`", dir);
   return 0;
 }
+
+int
+rt_rdt_update (const char *id, const char *l3, const char *mb, struct rt_error *err)
+{
+  cleanup_free char *group = NULL, *path = NULL;
+
+  if (l3 && access ("/sys/fs/resctrl/info/L3", F_OK) != 0)
+    return rt_error_set (err, 0, "Intel RDT/CAT: l3 cache schema is not enabled");
+  if (mb && access ("/sys/fs/resctrl/info/MB", F_OK) != 0)
+    return rt_error_set (err, 0, "Intel RDT/MBA: memory bandwidth schema is not enabled");
+  if (l3 == NULL && mb == NULL)
+    return 0;
+  if (asprintf (&group, "/sys/fs/resctrl/%s", id) < 0 || asprintf (&path, "%s/schemata", group) < 0)
+    return rt_error_set (err, ENOMEM, "resctrl");
+  if (access (group, F_OK) != 0)
+    return rt_error_set (err, ENOTSUP, "the container has no Intel RDT group `%s` (set linux.intelRdt)", group);
+  if (l3 && rt_write_file (path, l3, strlen (l3), err) < 0)
+    return -1;
+  if (mb && rt_write_file (path, mb, strlen (mb), err) < 0)
+    return -1;
+  return 0;
+}
+

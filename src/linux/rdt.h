@@ -23,4 +23,8 @@ int rt_rdt_apply (const oci_config *cfg, const char *id, pid_t pid, struct rt_er
  * when it is the container's own (no closID). Missing ones are fine. */
 int rt_rdt_remove (const oci_config *cfg, const char *id, struct rt_error *err);
 
+/* `update --l3-cache-schema/--mem-bw-schema`: the schemata of the
+ * container's group (/sys/fs/resctrl/<id>). */
+int rt_rdt_update (const char *id, const char *l3, const char *mb, struct rt_error *err);
+
 #endif

@@ -90,11 +90,17 @@ rt_error_clear (struct rt_error *err)
   err->errnum = 0;
 }
 
+char *
+rt_go_words (char *text)
+{
+  if (text[0] >= 'A' && text[0] <= 'Z' && !(text[1] >= 'A' && text[1] <= 'Z'))
+    text[0] = (char) (text[0] - 'A' + 'a');
+  return text;
+}
+
 const char *
 rt_errno_text (int e, char *buf, size_t size)
 {
   snprintf (buf, size, "%s", strerror (e));
-  if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
-    buf[0] = (char) (buf[0] - 'A' + 'a');
-  return buf;
+  return rt_go_words (buf);
 }

@@ -31,6 +31,8 @@ void rt_error_clear (struct rt_error *err);
 /* strerror (e) as Go words it ("no such file or directory"): the words
  * engines look for in a failed exec, case and all (docs/engines.md). */
 const char *rt_errno_text (int e, char *buf, size_t size);
+/* C's capitalised message ("Bad system call") in Go's case, in place. */
+char *rt_go_words (char *text);
 
 #define RT_ERROR_INIT { 0, NULL }
 

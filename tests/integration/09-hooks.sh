@@ -274,3 +274,15 @@ test_startcontainer_hook_under_seccomp() {
 	assert_contains "$ERR" "error running hook" "runc's words"
 	[ ! -d "$T/hooks/made" ] || fail "the hook ran without the filter"
 }
+
+# A hook the filter kills: Go's words for the signal, as runc reports it.
+test_startcontainer_hook_killed_by_seccomp() {
+	hooks_setup
+	add_hook startContainer "mkdir $T/hooks/made"
+	cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_KILL"}]}'
+	set_args /rt-helper exit 0
+	ctr_run c1
+	assert_failure "run with a startContainer hook the profile kills"
+	assert_contains "$ERR" "error running hook" "runc's words"
+	assert_contains "$ERR" "bad system call" "Go's words for SIGSYS"
+}

@@ -301,6 +301,9 @@ check_sub_cgroup() {
 	assert_contains "$ERR" ".. is not a sub cgroup path" "runc's words"
 	run_rt exec --cgroup sub/../sub c1 /rt-helper pid
 	assert_success "a path that stays below the container's cgroup"
+	run_rt exec --cgroup whaaat:/ c1 /rt-helper pid
+	assert_status 255 "an unknown controller"
+	assert_contains "$ERR" "unknown controller whaaat" "runc's words"
 }
 
 test_exec_sub_cgroup() {

@@ -1,0 +1,93 @@
+/* Inside the cgroups layer: the backends behind the manager, and the
+ * helpers they share. Nothing outside src/cgroups includes this. */
+#ifndef RT_CGROUP_BACKEND_H
+#define RT_CGROUP_BACKEND_H
+
+#include "cgroups/cgroup.h"
+#include "cgroups/devices.h"
+
+struct rt_cgroup_backend
+{
+  const char *name;
+  int (*create) (struct rt_cgroup_manager *m, const struct rt_cgroup_request *req, rt_cgroup_planned_fn planned,
+                 void *data, struct rt_cgroup *cg, struct rt_error *err);
+  int (*attach) (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, pid_t pid, bool born_inside,
+                 struct rt_error *err);
+  int (*update) (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, const oci_resources *res,
+                 struct rt_error *err);
+  int (*destroy) (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, struct rt_error *err);
+};
+
+struct rt_cgroup_manager
+{
+  enum rt_cgroup_driver kind;
+  const struct rt_cgroup_backend *backend;
+  struct rt_cgroup_layout layout;
+  bool have_layout;
+};
+
+extern const struct rt_cgroup_backend rt_cgroup_backend_fs;   /* fs.c: cgroupfs, v1, hybrid and v2 */
+extern const struct rt_cgroup_backend rt_cgroup_backend_none; /* manager.c: no cgroups */
+
+/* ---- files.c: reading and writing cgroup files ---- */
+
+bool rt_cgroup_dir_is_v2 (const char *dir);
+bool rt_cgroup_has_file (const char *dir, const char *file);
+/* Does dir/file start with want? */
+bool rt_cgroup_read_is (const char *dir, const char *file, const char *want);
+/* The pids of dir's cgroup.procs, appended to *pids. */
+int rt_cgroup_read_pids (const char *dir, pid_t **pids, size_t *n, struct rt_error *err);
+/* Write "value" to dir/file, naming both in the error. */
+int rt_cgroup_write (const char *dir, const char *file, const char *value, struct rt_error *err);
+int rt_cgroup_writef (const char *dir, const char *file, struct rt_error *err, const char *fmt, ...) RT_PRINTF (4, 5);
+/* hugepageLimits into hugetlb.<size>.<suffix> (v1 limit_in_bytes, v2 max) */
+int rt_cgroup_write_hugetlb (const char *dir, const oci_resources *r, const char *suffix, struct rt_error *err);
+/* linux.resources.pids into pids.max (v1 and v2 alike) */
+int rt_cgroup_write_pids (const char *dir, const oci_pids *p, struct rt_error *err);
+/* linux.resources.rdma into rdma.max (v1 and v2 alike) */
+int rt_cgroup_write_rdma (const char *dir, const oci_resources *r, struct rt_error *err);
+void rt_cgroup_sleep_ms (long ms);
+
+/* ---- procs.c ---- */
+
+/* Move pid into each cgroup2 directory (the v1 ones it joins itself). */
+int rt_cgroup_enter_v2 (char *const *dirs, size_t len, pid_t pid, struct rt_error *err);
+
+/* ---- tree.c: a cgroup and the ones below it ---- */
+
+struct rt_cgroup_subtree
+{
+  char **dirs; /* deepest first: each directory comes before its parent */
+  size_t len;
+};
+/* dir and the cgroups below it; a directory gone meanwhile is not listed. */
+int rt_cgroup_subtree_read (const char *dir, struct rt_cgroup_subtree *t);
+void rt_cgroup_subtree_free (struct rt_cgroup_subtree *t);
+/* Kill and remove the directories and what is below them (shared: only
+ * remove what is empty); then their default parent if it is empty. */
+int rt_cgroup_remove_dirs (char *const *dirs, size_t len, bool shared, struct rt_error *err);
+/* The name of the default parent of a container's cgroup: "rt" for the
+ * default state root, "rt-<8 hex digits>" naming any other. */
+char *rt_cgroup_default_parent (const char *root);
+
+/* ---- v1.c, v2.c: resources in one directory of their kind ---- */
+
+/* v2: `controllers` are those of the directory itself (its
+ * cgroup.controllers); `devices` says that the cgroup2 tree filters devices
+ * (no v1 devices hierarchy), with an eBPF program. */
+int rt_cgroup_v1_apply (const char *dir, const char *controllers, const oci_resources *res, struct rt_error *err);
+int rt_cgroup_v2_apply (const char *dir, const char *controllers, const oci_resources *res, bool devices,
+                        struct rt_error *err);
+int rt_cgroup_v2_enable_controllers (const char *mount, const char *path, struct rt_error *err);
+
+/* ---- checks.c ---- */
+
+/* Fails, naming the controller, when res asks for something that no
+ * hierarchy of the layout serves. */
+int rt_cgroup_check_layout (const struct rt_cgroup_layout *l, const oci_resources *res, struct rt_error *err);
+/* Fails when res needs a controller of the cgroup2 tree that is not
+ * enabled for dir (absent from its cgroup.controllers). */
+int rt_cgroup_check_v2_dir (const struct rt_cgroup_layout *l, const char *dir, const char *controllers,
+                            const oci_resources *res, struct rt_error *err);
+
+#endif
