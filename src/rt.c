@@ -113,7 +113,7 @@ parse_globals (struct rt_context *ctx, int argc, char **argv, struct rt_error *e
         case OPT_CRIU:
           break;
         case 'v':
-          printf ("rt version %s\nspec: %s\n", PACKAGE_VERSION, OCI_SPEC_VERSION);
+          printf ("rt version %s\ncommit: %s\nspec: %s\n", PACKAGE_VERSION, RT_COMMIT, OCI_SPEC_VERSION);
           return 0;
         case 'h':
           usage (stdout);

@@ -16,6 +16,7 @@ struct rt_cgroup_backend
   int (*update) (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, const oci_resources *res,
                  struct rt_error *err);
   int (*destroy) (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, struct rt_error *err);
+  void (*close) (struct rt_cgroup_manager *m); /* may be NULL */
 };
 
 struct rt_cgroup_manager
@@ -24,10 +25,28 @@ struct rt_cgroup_manager
   const struct rt_cgroup_backend *backend;
   struct rt_cgroup_layout layout;
   bool have_layout;
+  void *priv; /* the backend's own */
 };
 
 extern const struct rt_cgroup_backend rt_cgroup_backend_fs;   /* fs.c: cgroupfs, v1, hybrid and v2 */
 extern const struct rt_cgroup_backend rt_cgroup_backend_none; /* manager.c: no cgroups */
+extern const struct rt_cgroup_backend rt_cgroup_backend_systemd; /* systemd.c: transient units */
+
+/* ---- fs.c: what the systemd backend shares with cgroupfs ---- */
+
+/* mkdir -p, then what a new directory needs (v1 cpuset's cpus and mems
+ * from the parent, v2 controllers enabled down to it). */
+int rt_cgroup_fs_make_dir (const struct rt_cgroup_hier *h, const char *dir, struct rt_error *err);
+/* res written into dir, of hierarchy h. */
+int rt_cgroup_fs_apply (const struct rt_cgroup_layout *l, const struct rt_cgroup_hier *h, const char *dir,
+                        const oci_resources *res, struct rt_error *err);
+/* The resources with the device rules rt applies: the default set after
+ * linux.resources.devices (all of them when `always`, as at create; at
+ * update only when rules are given). Free rules after use of out. */
+int rt_cgroup_with_device_rules (const oci_resources *res, bool always, oci_resources *out,
+                                 struct rt_device_rules *rules, struct rt_error *err);
+/* Fails when a directory, or the ancestor it would be made in, is frozen. */
+int rt_cgroup_refuse_frozen (const struct rt_cgroup_layout *l, char *const *dirs, struct rt_error *err);
 
 /* ---- files.c: reading and writing cgroup files ---- */
 

@@ -71,6 +71,7 @@ struct rt_cgroup
   size_t len;
   bool shared;  /* it held others' processes at create: never killed wholesale */
   int clone_fd; /* after create: the cgroup2 directory, for clone3 CLONE_INTO_CGROUP; -1 if none */
+  bool pending; /* made at attach (systemd, with the process): nothing to join before */
 };
 
 /* Frees the directories and closes clone_fd (the cgroups stay). */
@@ -93,6 +94,7 @@ struct rt_cgroup_request
   const char *id;
   const char *root;          /* the state root: names the default parent */
   const oci_resources *res;  /* may be NULL */
+  const oci_strmap *annotations; /* systemd: org.systemd.property.* */
 };
 
 /* Called with the directories before any is made, so a caller can record
@@ -144,10 +146,7 @@ int rt_cgroup_pids (const struct rt_cgroup *cg, pid_t **pids, size_t *npids, str
 /* Signals every process (SIGKILL: cgroup.kill where the kernel has it). */
 int rt_cgroup_signal_all (const struct rt_cgroup *cg, int sig, struct rt_error *err);
 
-/* Statistics as runc's `events` prints them: the "data" object of a
- * stats event (stats.c). */
-struct yajl_gen_t;
-int rt_cgroup_stats_emit (struct yajl_gen_t *g, const struct rt_cgroup *cg, struct rt_error *err);
+/* Statistics: cgroups/stats.h. */
 
 /* OOM notifications (oom.c): v1 eventfd on memory.oom_control, v2 inotify
  * on memory.events. fd is pollable; read tells how many OOM kills happened

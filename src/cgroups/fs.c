@@ -80,8 +80,8 @@ cpuset_inherit (const char *mount, const char *dir, struct rt_error *err)
   return 0;
 }
 
-static int
-create_dir (const struct rt_cgroup_hier *h, const char *dir, struct rt_error *err)
+int
+rt_cgroup_fs_make_dir (const struct rt_cgroup_hier *h, const char *dir, struct rt_error *err)
 {
   int tries = 0;
 
@@ -127,9 +127,8 @@ v2_dir_controllers (const char *dir)
   return data;
 }
 
-/* Apply res in the directory dir of hierarchy h. */
-static int
-apply_one (const struct rt_cgroup_layout *l, const struct rt_cgroup_hier *h, const char *dir,
+int
+rt_cgroup_fs_apply (const struct rt_cgroup_layout *l, const struct rt_cgroup_hier *h, const char *dir,
            const oci_resources *res, struct rt_error *err)
 {
   cleanup_free char *ctrl = NULL;
@@ -189,8 +188,8 @@ frozen_at (const char *mount, const char *dir, bool v2)
   return strstr (data, "frozen 1") != NULL;
 }
 
-static int
-refuse_frozen (const struct rt_cgroup_layout *l, char *const *dirs, struct rt_error *err)
+int
+rt_cgroup_refuse_frozen (const struct rt_cgroup_layout *l, char *const *dirs, struct rt_error *err)
 {
   size_t i;
 
@@ -200,11 +199,8 @@ refuse_frozen (const struct rt_cgroup_layout *l, char *const *dirs, struct rt_er
   return 0;
 }
 
-/* The resources with the device rules rt applies: the default set after
- * linux.resources.devices (all of them at create; at update only when
- * rules are given). */
-static int
-with_device_rules (const oci_resources *res, bool always, oci_resources *out, struct rt_device_rules *rules,
+int
+rt_cgroup_with_device_rules (const oci_resources *res, bool always, oci_resources *out, struct rt_device_rules *rules,
                    struct rt_error *err)
 {
   oci_resources none = { 0 };
@@ -243,11 +239,11 @@ fs_make (const struct rt_cgroup_layout *l, const oci_resources *res, struct rt_c
   for (i = 0; i < l->len; i++)
     {
       const char *dir = cg->dirs[i];
-      if (create_dir (&l->h[i], dir, err) < 0)
+      if (rt_cgroup_fs_make_dir (&l->h[i], dir, err) < 0)
         return -1;
       if (l->h[i].v2 && (cg->clone_fd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
         return rt_error_set (err, errno, "open cgroup `%s`", dir);
-      if (apply_one (l, &l->h[i], dir, res, err) < 0)
+      if (rt_cgroup_fs_apply (l, &l->h[i], dir, res, err) < 0)
         return -1;
     }
   return 0;
@@ -266,10 +262,10 @@ fs_create (struct rt_cgroup_manager *m, const struct rt_cgroup_request *req, rt_
       || fs_plan (l, req, cg, err) < 0)
     return -1;
   /* recorded before any exists: whoever cleans up later knows them all */
-  if (note_occupied (cg->dirs, cg->len, &cg->shared, err) < 0 || refuse_frozen (l, cg->dirs, err) < 0
+  if (note_occupied (cg->dirs, cg->len, &cg->shared, err) < 0 || rt_cgroup_refuse_frozen (l, cg->dirs, err) < 0
       || (planned != NULL && planned (data, cg, err) < 0))
     return -1;
-  if (with_device_rules (req->res, true, &res, &rules, err) == 0)
+  if (rt_cgroup_with_device_rules (req->res, true, &res, &rules, err) == 0)
     ret = fs_make (l, &res, cg, err);
   rt_device_rules_free (&rules);
   if (ret < 0)
@@ -299,13 +295,13 @@ fs_update (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, const oci_re
   size_t i;
   int ret;
 
-  if (l == NULL || rt_cgroup_check_layout (l, given, err) < 0 || with_device_rules (given, false, &res, &rules, err) < 0)
+  if (l == NULL || rt_cgroup_check_layout (l, given, err) < 0 || rt_cgroup_with_device_rules (given, false, &res, &rules, err) < 0)
     return -1;
   for (i = 0, ret = 0; i < cg->len && ret == 0; i++)
     {
       const struct rt_cgroup_hier *h = rt_cgroup_hier_of (l, cg->dirs[i]);
       if (h != NULL)
-        ret = apply_one (l, h, cg->dirs[i], &res, err);
+        ret = rt_cgroup_fs_apply (l, h, cg->dirs[i], &res, err);
     }
   rt_device_rules_free (&rules);
   return ret;

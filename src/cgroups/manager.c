@@ -52,14 +52,13 @@ rt_cgroup_manager_open (enum rt_cgroup_driver kind, struct rt_cgroup_manager **o
 {
   struct rt_cgroup_manager *m;
 
-  if (kind == RT_CGROUP_SYSTEMD)
-    return rt_error_set (err, ENOTSUP,
-                         "--systemd-cgroup: systemd is not running on this host; use --cgroup-manager=cgroupfs");
   m = calloc (1, sizeof *m);
   if (m == NULL)
     return rt_error_set (err, ENOMEM, "cgroups");
   m->kind = kind;
-  m->backend = kind == RT_CGROUP_DISABLED ? &rt_cgroup_backend_none : &rt_cgroup_backend_fs;
+  m->backend = kind == RT_CGROUP_DISABLED  ? &rt_cgroup_backend_none
+               : kind == RT_CGROUP_SYSTEMD ? &rt_cgroup_backend_systemd
+                                           : &rt_cgroup_backend_fs;
   *out = m;
   return 0;
 }
@@ -69,6 +68,8 @@ rt_cgroup_manager_close (struct rt_cgroup_manager *m)
 {
   if (m == NULL)
     return;
+  if (m->backend->close != NULL)
+    m->backend->close (m);
   rt_cgroup_layout_free (&m->layout);
   free (m);
 }

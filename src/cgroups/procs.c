@@ -106,6 +106,8 @@ rt_cgroup_join_prepare (const struct rt_cgroup *cg, struct rt_cgroup_join *j, st
   size_t i;
 
   j->len = 0;
+  if (cg->pending)
+    len = 0;
   j->fds = calloc (len + 1, sizeof (int));
   j->dirs = calloc (len + 1, sizeof (char *));
   if (j->fds == NULL || j->dirs == NULL)

@@ -127,6 +127,7 @@ make_state_dir (struct creation *c, struct rt_error *err)
   c->state.rootfs = strdup (c->rootfs);
   c->state.created = now_rfc3339 ();
   c->state.creating = true;
+  c->state.systemd = c->ctx->cgroup_manager == RT_CGROUP_SYSTEMD;
   for (i = 0; i < c->cfg->annotations.len; i++)
     oci_strmap_set (&c->state.annotations, c->cfg->annotations.keys[i], c->cfg->annotations.values[i]);
   return 0;
@@ -165,6 +166,7 @@ make_cgroup (struct creation *c, struct rt_error *err)
   const oci_linux *l = c->cfg->linux;
   const struct rt_cgroup_request req = {
     .path = l ? l->cgroups_path : NULL, .id = c->o->id, .root = c->ctx->root, .res = l ? l->resources : NULL,
+    .annotations = &c->cfg->annotations,
   };
 
   if (rt_cgroup_manager_open (c->ctx->cgroup_manager, &c->cgm, err) < 0)

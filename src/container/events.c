@@ -12,8 +12,10 @@
 #include <yajl/yajl_gen.h>
 
 #include "cgroups/cgroup.h"
+#include "cgroups/stats.h"
 #include "container/container.h"
 #include "container/state.h"
+#include "container/stats_json.h"
 #include "container/status.h"
 #include "util/cleanup.h"
 
@@ -28,11 +30,16 @@ gen_str (yajl_gen g, const char *s)
 static int
 print_event (const char *type, const char *id, const struct rt_cgroup *cg, struct rt_error *err)
 {
-  yajl_gen g = yajl_gen_alloc (NULL);
+  cleanup_cgroup_stats struct rt_cgroup_stats st = { 0 };
+  yajl_gen g;
   const unsigned char *buf;
   size_t n;
   int ret = 0;
 
+  /* the statistics first: an event is printed whole or not at all */
+  if (cg != NULL && rt_cgroup_stats_read (cg, &st, err) < 0)
+    return -1;
+  g = yajl_gen_alloc (NULL);
   if (g == NULL)
     return rt_error_set (err, ENOMEM, "events");
   yajl_gen_map_open (g);
@@ -43,7 +50,8 @@ print_event (const char *type, const char *id, const struct rt_cgroup *cg, struc
   if (cg != NULL)
     {
       gen_str (g, "data");
-      ret = rt_cgroup_stats_emit (g, cg, err);
+      if (rt_stats_json_write (g, &st) < 0)
+        ret = rt_error_set (err, 0, "events: cannot write the statistics as JSON");
     }
   yajl_gen_map_close (g);
   if (ret == 0 && yajl_gen_get_buf (g, &buf, &n) == yajl_gen_status_ok)

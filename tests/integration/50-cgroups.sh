@@ -156,6 +156,19 @@ test_cg_bad_cpuset_leaves_nothing() {
 	assert_nothing_left c1
 }
 
+# This host has no systemd: the systemd driver must say so, and leave
+# nothing (the driver itself is tested in a systemd guest: tests/vm/systemd.sh).
+test_cg_systemd_driver_without_systemd() {
+	[ -d /run/systemd/system ] && skip "systemd runs here"
+	cfg '.linux.cgroupsPath = "system.slice:cg50:c1"'
+	ctr_track c1
+	"$RT" --root "$ROOT" --systemd-cgroup create --bundle "$BUNDLE" c1 </dev/null >"$T/c1.out" 2>"$T/c1.err"
+	STATUS=$?
+	assert_failure "--systemd-cgroup create where systemd does not run"
+	is_runc || assert_contains "$(cat "$T/c1.err")" "systemd is not running on this host" "the error says why"
+	assert_nothing_left c1
+}
+
 # ---------------------------------------------------------------------------
 # update
 

@@ -14,46 +14,17 @@ WORK=/tmp/rt-vm
 ROOT=$WORK/root
 
 # ---------------------------------------------------------------------------
-# Assertions and helpers (used inside a test's subshell).
+# Helpers (used inside a test's subshell); the shared ones are in lib.sh.
 
-fail() {
-	[ -s "$T/.reason" ] || printf '%s\n' "$*" >"$T/.reason"
-	echo "FAIL: $*"
-	exit 1
-}
-skip() {
-	printf '%s\n' "$*" >"$T/.skip"
-	exit 77
-}
-assert_eq() { [ "$1" = "$2" ] || fail "${3:-values differ}: got '$1', expected '$2'"; }
-assert_contains() { [[ $1 == *"$2"* ]] || fail "${3:-missing}: '$2' not in '$(head -c 300 <<<"$1")'"; }
-assert_json() { jq -e "$2" <<<"$1" >/dev/null 2>&1 || fail "${3:-json check}: $2 on $(head -c 400 <<<"$1")"; }
+# shellcheck source=lib.sh
+. "$REPO_ROOT/tests/vm/lib.sh"
 
 rt() { "$RT" --root "$ROOT" "$@"; }
 
-# wait_until SECONDS CMD...: poll every 0.2 s.
-wait_until() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.2
-	done
-}
-has_text() { grep -qF -- "$2" "$1" 2>/dev/null; }
-wait_text() { wait_until "${3:-20}" has_text "$1" "$2" || fail "no '$2' in ${1##*/}: $(tail -c 300 "$1" 2>/dev/null | tr '\n' '|')"; }
 status_of() { rt state "$1" 2>/dev/null | jq -r .status; }
 pid_of() { rt state "$1" 2>/dev/null | jq -r .pid; }
 is_status() { [ "$(status_of "$1")" = "$2" ]; }
-pid_gone() { ! kill -0 "$1" 2>/dev/null || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 
-# cfg FILTER [JQ-ARGS...]: edit the bundle's config.json.
-cfg() {
-	local f=$1
-	shift
-	jq "$f" "$@" "$BUNDLE/config.json" >"$BUNDLE/config.json.tmp" && mv "$BUNDLE/config.json.tmp" "$BUNDLE/config.json" ||
-		fail "jq edit failed: $f"
-}
 # args ARG...: the container's argv (jq 1.6 would take a -c in --args as its own).
 args() {
 	local a='[]' x
@@ -338,16 +309,7 @@ cleanup_test() {
 	fi
 }
 
-selected() {
-	local p
-	[ ${#@} -gt 1 ] || return 0
-	for p in "${@:2}"; do
-		[[ $1 == *$p* ]] && return 0
-	done
-	return 1
-}
 
-PASSED=0 FAILED=0 SKIPPED=0
 if ! setup; then
 	echo "not ok - setup: cannot make the test bundle"
 	echo "0 passed, 1 failed"
@@ -355,30 +317,6 @@ if ! setup; then
 fi
 echo "# guest kernel $(uname -r); cgroup2 controllers: $(cat "$CGROOT/cgroup.subtree_control")"
 for fn in $(declare -F | awk '$3 ~ /^test_/ { print $3 }'); do
-	selected "$fn" "$@" || continue
-	T=$WORK/$fn
-	BUNDLE=$T/bundle
-	mkdir -p "$T" && cp -a "$WORK/base" "$BUNDLE"
-	start_s=$SECONDS
-	(cd "$T" && "$fn") >"$T/log" 2>&1
-	rc=$?
-	cleanup_test
-	reason=$(cat "$T/.reason" 2>/dev/null)
-	[ -s "$T/.leak" ] && reason="${reason:+$reason; }$(cat "$T/.leak")"
-	if [ "$rc" -eq 77 ] && [ -z "$reason" ]; then
-		echo "ok - $fn # SKIP $(cat "$T/.skip" 2>/dev/null)"
-		SKIPPED=$((SKIPPED + 1))
-	elif [ "$rc" -eq 0 ] && [ -z "$reason" ]; then
-		echo "ok - $fn ($((SECONDS - start_s))s)"
-		PASSED=$((PASSED + 1))
-		[ "${VERBOSE:-0}" = 1 ] && sed 's/^/#   /' "$T/log"
-	else
-		echo "not ok - $fn: ${reason:-exit status $rc}"
-		tail -n 15 "$T/log" | sed 's/^/#   /'
-		FAILED=$((FAILED + 1))
-	fi
+	selected "$fn" "$@" && run_test "$WORK/$fn" "$fn" "$fn"
 done
-summary="$PASSED passed, $FAILED failed"
-[ "$SKIPPED" -gt 0 ] && summary+=", $SKIPPED skipped"
-echo "$summary"
-[ "$FAILED" -eq 0 ]
+summary

@@ -16,19 +16,32 @@
 # the kernel package that linux-image-amd64 depends on; all cached in
 # $RT_VM_CACHE (default /var/cache/v2guest/rt-vm).
 #
+# With --systemd first, the guest's PID 1 is systemd (this machine's, as
+# Debian installs it: systemd 252), with D-Bus, and the suite is
+# tests/vm/systemd.sh: the systemd cgroup driver of rt, runc and crun, and
+# rt behind Podman and containerd with their systemd cgroup managers. The
+# engines and runtimes it drives are installed here first if missing.
+#
 # Environment: RT (runtime binary, default the repo's ./rt), RT_VM_CACHE,
-# RT_VM_TIMEOUT (seconds for the whole guest run, default 900), RT_VM_MEM
-# (MiB, default 1024), RT_VM_KEEP=1 (keep the run directory),
-# RT_VM_VERBOSE=1 (also print the guest's per-test logs of passing tests).
-# Arguments are test name patterns passed to guest.sh.
+# RT_VM_TIMEOUT (seconds for the whole guest run, default 900; 1800 with
+# --systemd), RT_VM_MEM (MiB, default 1024; 2048 with --systemd),
+# RT_VM_KEEP=1 (keep the run directory), RT_VM_VERBOSE=1 (also print the
+# guest's per-test logs of passing tests), RT_VM_CONSOLE=1 (--systemd:
+# also systemd's own console lines).
+# Arguments are test name patterns passed to the guest's suite.
 # Ends with the line 'N passed, N failed'; exits 0 when nothing failed.
 set -u -o pipefail
 
 VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$VM_DIR/../.." && pwd)
 CACHE=${RT_VM_CACHE:-/var/cache/v2guest/rt-vm}
-TIMEOUT=${RT_VM_TIMEOUT:-900}
-MEM=${RT_VM_MEM:-1024}
+SYSTEMD=0
+if [ "${1:-}" = --systemd ]; then
+	SYSTEMD=1
+	shift
+fi
+TIMEOUT=${RT_VM_TIMEOUT:-$((SYSTEMD ? 1800 : 900))}
+MEM=${RT_VM_MEM:-$((SYSTEMD ? 2048 : 1024))}
 INITRD_REV=1 # bump when the init below changes
 
 # Any failure before the guest reports still ends with a summary line.
@@ -57,12 +70,30 @@ install_missing() {
 	[ -e /usr/lib/x86_64-linux-gnu/libc.a ] || pkgs+=(libc6-dev)
 	command -v jq >/dev/null || pkgs+=(jq)
 	command -v losetup >/dev/null || pkgs+=(mount)
+	if [ "$SYSTEMD" = 1 ]; then
+		# what the guest runs, from this machine's root
+		[ -x /lib/systemd/systemd ] || pkgs+=(systemd)
+		command -v dbus-daemon >/dev/null || pkgs+=(dbus)
+		command -v podman >/dev/null || pkgs+=(podman)
+		command -v conmon >/dev/null || pkgs+=(conmon)
+		command -v crun >/dev/null || pkgs+=(crun)
+		command -v runc >/dev/null || pkgs+=(runc)
+		command -v containerd >/dev/null || pkgs+=(containerd)
+		command -v perl >/dev/null || pkgs+=(perl)
+	fi
 	[ ${#pkgs[@]} -eq 0 ] && return 0
 	say "installing ${pkgs[*]}"
 	export DEBIAN_FRONTEND=noninteractive
+	# containerd's postinst would start its service on this machine
+	local policy_made=0 rc
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && policy_made=1
+	fi
 	{ apt-get install -y -q --no-install-recommends "${pkgs[@]}" ||
-		{ apt-get update -q && apt-get install -y -q --no-install-recommends "${pkgs[@]}"; }; } >"$CACHE/apt.log" 2>&1 ||
-		setup_failed "apt-get install ${pkgs[*]} failed (see $CACHE/apt.log)"
+		{ apt-get update -q && apt-get install -y -q --no-install-recommends "${pkgs[@]}"; }; } >"$CACHE/apt.log" 2>&1
+	rc=$?
+	[ "$policy_made" = 1 ] && rm -f /usr/sbin/policy-rc.d
+	[ "$rc" -eq 0 ] || setup_failed "apt-get install ${pkgs[*]} failed (see $CACHE/apt.log)"
 }
 
 mkdir -p "$CACHE" || setup_failed "cannot create $CACHE"
@@ -186,12 +217,18 @@ cp "$VM_DIR/guest-init.sh" "$RUN/guest-init.sh"
 	printf 'KVER=%q\nKROOT=%q\n' "$KVER" "$KROOT"
 	printf 'HOST_TIME=%q\n' "$(date -u +%s)"
 	printf 'VERBOSE=%q\n' "${RT_VM_VERBOSE:-0}"
+	printf 'SYSTEMD=%q\n' "$SYSTEMD"
 	printf 'PATTERNS=(%s)\n' "$(printf '%q ' "$@")"
 } >"$RUN/env"
 
 # ---------------------------------------------------------------------------
 # Boot. The guest's console (serial) is the suite's output: followed live.
 
+append="console=ttyS0 quiet loglevel=1 panic=-1 cgroup_no_v1=all mitigations=off"
+if [ "$SYSTEMD" = 1 ]; then
+	append+=" systemd.unified_cgroup_hierarchy=1 systemd.unit=multi-user.target"
+	[ "${RT_VM_CONSOLE:-0}" = 1 ] || append+=" systemd.show_status=false systemd.log_level=warning"
+fi
 accel=(-accel tcg,thread=multi)
 [ -w /dev/kvm ] && accel=(-accel kvm -accel tcg,thread=multi)
 : >"$RUN/console.log"
@@ -200,7 +237,7 @@ timeout -k 5 "$TIMEOUT" qemu-system-x86_64 \
 	-nodefaults -no-user-config -display none -no-reboot \
 	"${accel[@]}" -cpu max -smp 2 -m "$MEM" \
 	-kernel "$KROOT/boot/vmlinuz-$KVER" -initrd "$INITRD" \
-	-append "console=ttyS0 quiet loglevel=1 panic=-1 cgroup_no_v1=all mitigations=off" \
+	-append "$append" \
 	-serial "file:$RUN/console.log" \
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=passthrough,multidevs=remap,readonly=on" \
 	-virtfs "local,path=$RUN,mount_tag=run,security_model=passthrough" \
