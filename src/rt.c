@@ -8,6 +8,7 @@
 
 #include "cmd/cmd.h"
 #include "context.h"
+#include "linux/seccomp.h"
 #include "ocispec.h"
 #include "util/log.h"
 
@@ -113,7 +114,9 @@ parse_globals (struct rt_context *ctx, int argc, char **argv, struct rt_error *e
         case OPT_CRIU:
           break;
         case 'v':
-          printf ("rt version %s\ncommit: %s\nspec: %s\n", PACKAGE_VERSION, RT_COMMIT, OCI_SPEC_VERSION);
+          /* runc's lines, in runc's order */
+          printf ("rt version %s\ncommit: %s\nspec: %s\nlibseccomp: %s\n", PACKAGE_VERSION, RT_COMMIT, OCI_SPEC_VERSION,
+                  rt_seccomp_library_version ());
           return 0;
         case 'h':
           usage (stdout);

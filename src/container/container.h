@@ -70,6 +70,23 @@ __attribute__ ((noreturn)) void rt_init_main (struct rt_init_args *a);
 int rt_container_create (struct rt_context *ctx, const struct rt_create_opts *o, struct rt_created *out,
                          struct rt_error *err);
 int rt_container_start (struct rt_context *ctx, const char *id, struct rt_error *err);
+
+/* `run`: create and start, then (unless detached) stand in for the
+ * process until it exits, and delete the container (unless keep). The
+ * process's exit code, or -1. */
+struct rt_run_mode
+{
+  bool detach;
+  bool keep;
+  bool no_subreaper;
+};
+int rt_container_run (struct rt_context *ctx, struct rt_create_opts *o, const struct rt_run_mode *mode,
+                      struct rt_error *err);
+/* In the foreground rt stands in for a process: its signals go there, its
+ * terminal (master, or -1) is relayed, its exit code becomes rt's. A relay
+ * that fails kills the process (relay_errors_kill) or is a warning. pidfd:
+ * the process's, or -1. */
+int rt_mirror (pid_t pid, int pidfd, int master, bool relay_errors_kill, struct rt_error *err);
 /* cfg: the container's config where the caller holds it (`run`), else
  * NULL: read from the state directory. */
 int rt_container_delete (struct rt_context *ctx, const char *id, bool force, const oci_config *cfg,

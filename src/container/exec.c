@@ -534,26 +534,21 @@ rt_sync_await_exec (int fd, struct rt_error *err)
   return -1;
 }
 
-/* In the foreground rt stands in for the process: its signals go there,
- * its terminal is relayed, its exit status becomes rt's. */
+/* In the foreground: the terminal comes from the child first (signals
+ * are forwarded already while rt waits for it). */
 static int
 mirror (struct execution *e, struct rt_error *err)
 {
-  bool relay = e->console[0] >= 0;
   cleanup_close int master = -1;
 
-  rt_signals_forward (e->pid, !relay);
-  if (relay)
+  rt_signals_forward (e->pid, e->console[0] < 0);
+  if (e->console[0] >= 0 && (master = rt_recv_fd (e->console[0], err)) < 0)
     {
-      master = rt_recv_fd (e->console[0], err);
-      if (master < 0 || rt_terminal_relay (master, e->pidfd, err) < 0)
-        {
-          kill (e->pid, SIGKILL);
-          rt_wait_exit_code (e->pid, NULL);
-          return -1;
-        }
+      kill (e->pid, SIGKILL);
+      rt_wait_exit_code (e->pid, NULL);
+      return -1;
     }
-  return rt_wait_exit_code (e->pid, err);
+  return rt_mirror (e->pid, e->pidfd, master, true, err);
 }
 
 static void

@@ -457,3 +457,15 @@ rt_seccomp_load (const struct rt_seccomp *s, struct rt_error *err)
     return hand_to_agent (s, (int) r, err);
   return s->notify ? (int) r : 0;
 }
+
+const char *
+rt_seccomp_library_version (void)
+{
+  static char text[48];
+  const struct scmp_version *v = seccomp_version ();
+
+  if (v == NULL)
+    return "unknown";
+  snprintf (text, sizeof text, "%u.%u.%u", v->major, v->minor, v->micro);
+  return text;
+}

@@ -39,4 +39,7 @@ int rt_seccomp_set_state (const char *state_json, struct rt_error *err);
  * empty filter is a no-op. */
 int rt_seccomp_load (const struct rt_seccomp *s, struct rt_error *err);
 
+/* The libseccomp rt runs with ("2.5.4"), for --version. */
+const char *rt_seccomp_library_version (void);
+
 #endif

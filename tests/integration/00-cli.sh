@@ -27,9 +27,10 @@ test_version_format() {
 	run_cmd "$RT" --version
 	assert_success "--version"
 	assert_match "$(first_line "$OUT")" '^rt version [0-9]+\.[0-9]+\.[0-9]+$' "first line of --version"
-	# runc's three lines: version, commit, spec
+	# runc's lines: version, commit, spec, libseccomp
 	assert_match "$(sed -n 2p <<<"$OUT")" '^commit: ([0-9a-f]{40}|unknown)$' "second line of --version"
 	assert_match "$(sed -n 3p <<<"$OUT")" '^spec: [0-9]+\.[0-9]+\.[0-9]+$' "third line of --version"
+	assert_match "$(sed -n 4p <<<"$OUT")" '^libseccomp: [0-9]+\.[0-9]+\.[0-9]+$' "fourth line of --version"
 }
 
 test_help_every_subcommand() {

@@ -21,6 +21,9 @@
 # tests/vm/systemd.sh: the systemd cgroup driver of rt, runc and crun, and
 # rt behind Podman and containerd with their systemd cgroup managers. The
 # engines and runtimes it drives are installed here first if missing.
+# --systemd-hybrid boots systemd with the v1 controllers and cgroup2 at
+# /sys/fs/cgroup/unified (as on hosts that still run cgroup v1), and the
+# suite runs its cgroup v1 tests.
 #
 # Environment: RT (runtime binary, default the repo's ./rt), RT_VM_CACHE,
 # RT_VM_TIMEOUT (seconds for the whole guest run, default 900; 1800 with
@@ -36,10 +39,11 @@ VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$VM_DIR/../.." && pwd)
 CACHE=${RT_VM_CACHE:-/var/cache/v2guest/rt-vm}
 SYSTEMD=0
-if [ "${1:-}" = --systemd ]; then
-	SYSTEMD=1
-	shift
-fi
+HYBRID=0
+case ${1:-} in
+--systemd) SYSTEMD=1 && shift ;;
+--systemd-hybrid) SYSTEMD=1 HYBRID=1 && shift ;;
+esac
 TIMEOUT=${RT_VM_TIMEOUT:-$((SYSTEMD ? 1800 : 900))}
 MEM=${RT_VM_MEM:-$((SYSTEMD ? 2048 : 1024))}
 INITRD_REV=1 # bump when the init below changes
@@ -218,15 +222,17 @@ cp "$VM_DIR/guest-init.sh" "$RUN/guest-init.sh"
 	printf 'HOST_TIME=%q\n' "$(date -u +%s)"
 	printf 'VERBOSE=%q\n' "${RT_VM_VERBOSE:-0}"
 	printf 'SYSTEMD=%q\n' "$SYSTEMD"
-	printf 'PATTERNS=(%s)\n' "$(printf '%q ' "$@")"
+	# (printf '%q ' with no argument would print one empty pattern)
+	printf 'PATTERNS=(%s)\n' "$([ $# -eq 0 ] || printf '%q ' "$@")"
 } >"$RUN/env"
 
 # ---------------------------------------------------------------------------
 # Boot. The guest's console (serial) is the suite's output: followed live.
 
-append="console=ttyS0 quiet loglevel=1 panic=-1 cgroup_no_v1=all mitigations=off"
+append="console=ttyS0 quiet loglevel=1 panic=-1 mitigations=off"
+[ "$HYBRID" = 1 ] || append+=" cgroup_no_v1=all"
 if [ "$SYSTEMD" = 1 ]; then
-	append+=" systemd.unified_cgroup_hierarchy=1 systemd.unit=multi-user.target"
+	append+=" systemd.unified_cgroup_hierarchy=$((1 - HYBRID)) systemd.unit=multi-user.target"
 	[ "${RT_VM_CONSOLE:-0}" = 1 ] || append+=" systemd.show_status=false systemd.log_level=warning"
 fi
 accel=(-accel tcg,thread=multi)
