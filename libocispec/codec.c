@@ -103,13 +103,13 @@ oci_map_view (const struct oci_field *f, void *obj)
     {
       oci_strmap *m = OCI_MEMBER (obj, f->offset, oci_strmap);
 
-      return (struct oci_map_view) { &m->keys, (void ***) &m->values, &m->len, NULL };
+      return (struct oci_map_view){ &m->keys, (void ***) &m->values, &m->len, NULL };
     }
   else
     {
       oci_objmap *m = OCI_MEMBER (obj, f->offset, oci_objmap);
 
-      return (struct oci_map_view) { &m->keys, &m->values, &m->len, f->type };
+      return (struct oci_map_view){ &m->keys, &m->values, &m->len, f->type };
     }
 }
 
@@ -288,8 +288,7 @@ dup_map (const struct oci_field *f, const void *src, void *dst)
   for (i = 0; i < n; i++)
     {
       (*to.keys)[i] = dup_str ((*from.keys)[i]);
-      (*to.values)[i] = from.type != NULL ? dup_object (from.type, (*from.values)[i])
-                                          : dup_str ((*from.values)[i]);
+      (*to.values)[i] = from.type != NULL ? dup_object (from.type, (*from.values)[i]) : dup_str ((*from.values)[i]);
     }
 }
 

@@ -37,9 +37,9 @@ struct oci_field
 {
   const char *name; /* JSON property name */
   enum oci_kind kind;
-  size_t offset;     /* of the member */
-  size_t has_offset; /* of its bool has_ flag, or OCI_NO_OFFSET */
-  size_t len_offset; /* of the size_t _len of an array */
+  size_t offset;               /* of the member */
+  size_t has_offset;           /* of its bool has_ flag, or OCI_NO_OFFSET */
+  size_t len_offset;           /* of the size_t _len of an array */
   const struct oci_type *type; /* element type of OBJECT, OBJV, OBJMAP */
   unsigned flags;
   /* For STRING and STRV: the allowed names, and what a name is called in
@@ -65,8 +65,7 @@ extern const struct oci_type oci_features_type;
 
 /* The generic codec (codec.c).  Same contracts as the typed wrappers in
  * ocispec.h; `err` may be NULL when the caller does not want the message. */
-void *oci_doc_parse (const struct oci_type *t, const char *json, size_t len, const char *source,
-                     char **err);
+void *oci_doc_parse (const struct oci_type *t, const char *json, size_t len, const char *source, char **err);
 void *oci_doc_parse_file (const struct oci_type *t, const char *path, char **err);
 char *oci_doc_emit (const struct oci_type *t, const void *doc, bool pretty, char **err);
 void oci_doc_free (const struct oci_type *t, void *doc);

@@ -109,12 +109,10 @@ check (struct emitter *e, yajl_gen_status st, const struct seg *s)
 {
   if (st == yajl_gen_status_ok)
     return 0;
-  return emit_fail (e, s, st == yajl_gen_invalid_string ? "invalid UTF-8 in string"
-                                                        : "JSON generator error");
+  return emit_fail (e, s, st == yajl_gen_invalid_string ? "invalid UTF-8 in string" : "JSON generator error");
 }
 
-static int emit_object (struct emitter *e, const struct oci_type *t, const void *obj,
-                        const struct seg *s);
+static int emit_object (struct emitter *e, const struct oci_type *t, const void *obj, const struct seg *s);
 
 static int
 emit_string (struct emitter *e, const char *str, const struct seg *s)
@@ -155,8 +153,7 @@ emit_int (struct emitter *e, enum oci_kind k, const void *p, const struct seg *s
 /* An element left NULL in an object array or map (by code building a
  * document) comes out as {}, keeping its position or key. */
 static int
-emit_object_or_empty (struct emitter *e, const struct oci_type *t, const void *obj,
-                      const struct seg *s)
+emit_object_or_empty (struct emitter *e, const struct oci_type *t, const void *obj, const struct seg *s)
 {
   if (obj != NULL)
     return emit_object (e, t, obj, s);
@@ -166,8 +163,7 @@ emit_object_or_empty (struct emitter *e, const struct oci_type *t, const void *o
 }
 
 static int
-emit_element (struct emitter *e, const struct oci_field *f, const void *v, size_t i,
-              const struct seg *s)
+emit_element (struct emitter *e, const struct oci_field *f, const void *v, size_t i, const struct seg *s)
 {
   switch (f->kind)
     {
@@ -219,9 +215,7 @@ emit_map (struct emitter *e, const struct oci_field *f, const void *obj, const s
         continue;
       if (emit_string (e, key, &ks) < 0)
         return -1;
-      if ((m.type != NULL ? emit_object_or_empty (e, m.type, val, &ks)
-                          : emit_string (e, val, &ks))
-          < 0)
+      if ((m.type != NULL ? emit_object_or_empty (e, m.type, val, &ks) : emit_string (e, val, &ks)) < 0)
         return -1;
     }
   return check (e, yajl_gen_map_close (e->g), s);
@@ -324,8 +318,7 @@ squeeze_empty_objects (char *s)
     {
       size_t tabs;
 
-      if (s[0] == '{' && s[1] == '\n' && s[2] == '\n'
-          && s[3 + (tabs = strspn (s + 3, "\t"))] == '}')
+      if (s[0] == '{' && s[1] == '\n' && s[2] == '\n' && s[3 + (tabs = strspn (s + 3, "\t"))] == '}')
         {
           *out++ = '{';
           *out++ = '}';
@@ -336,7 +329,6 @@ squeeze_empty_objects (char *s)
     }
   *out = '\0';
 }
-
 
 char *
 oci_doc_emit (const struct oci_type *t, const void *doc, bool pretty, char **err)

@@ -7,19 +7,13 @@
 #include <string.h>
 
 /* Defines the parse, emit and free functions of document type T. */
-#define DOC_API(T, desc)                                                                         \
-  T *T##_parse (const char *json, size_t len, const char *source, char **err)                   \
-  {                                                                                              \
-    return oci_doc_parse (&desc, json, len, source, err);                                        \
-  }                                                                                              \
-  char *T##_emit (const T *doc, bool pretty, char **err)                                        \
-  {                                                                                              \
-    return oci_doc_emit (&desc, doc, pretty, err);                                               \
-  }                                                                                              \
-  void T##_free (T *doc)                                                                         \
-  {                                                                                              \
-    oci_doc_free (&desc, doc);                                                                   \
-  }
+#define DOC_API(T, desc)                                                                                               \
+  T *T##_parse (const char *json, size_t len, const char *source, char **err)                                          \
+  {                                                                                                                    \
+    return oci_doc_parse (&desc, json, len, source, err);                                                              \
+  }                                                                                                                    \
+  char *T##_emit (const T *doc, bool pretty, char **err) { return oci_doc_emit (&desc, doc, pretty, err); }            \
+  void T##_free (T *doc) { oci_doc_free (&desc, doc); }
 
 DOC_API (oci_config, oci_config_type)
 DOC_API (oci_process, oci_process_type)

@@ -588,8 +588,8 @@ void oci_features_free (oci_features *f);
 oci_process *oci_process_dup (const oci_process *p);
 
 /* Small helpers for building documents in code (rt spec, features). */
-char *oci_strdup (const char *s);           /* aborts on ENOMEM */
-void *oci_calloc (size_t n, size_t size);   /* aborts on ENOMEM */
+char *oci_strdup (const char *s);         /* aborts on ENOMEM */
+void *oci_calloc (size_t n, size_t size); /* aborts on ENOMEM */
 /* These two copy their arguments and return 0, or -1 with errno set. */
 int oci_strv_append (char ***v, size_t *len, const char *s);
 int oci_strmap_set (oci_strmap *m, const char *key, const char *value); /* replaces */

@@ -7,8 +7,10 @@
 #include <stddef.h>
 
 /* CUR is the C struct whose table is being written. */
-#define FLD(json, kind, m, has, len, sub, flags, table, noun)                                   \
-  { json, kind, offsetof (CUR, m), has, len, sub, flags, table, noun }
+#define FLD(json, kind, m, has, len, sub, flags, table, noun)                                                          \
+  {                                                                                                                    \
+    json, kind, offsetof (CUR, m), has, len, sub, flags, table, noun                                                   \
+  }
 
 #define STR(j, m) FLD (j, OCI_STRING, m, OCI_NO_OFFSET, 0, NULL, 0, NULL, NULL)
 #define STR_REQ(j, m) FLD (j, OCI_STRING, m, OCI_NO_OFFSET, 0, NULL, OCI_REQUIRED, NULL, NULL)
@@ -20,12 +22,9 @@
 #define NUM_REQ(j, kind, m) FLD (j, kind, m, OCI_NO_OFFSET, 0, NULL, OCI_REQUIRED, NULL, NULL)
 #define OPT_NUM(j, kind, m) FLD (j, kind, m, offsetof (CUR, has_##m), 0, NULL, 0, NULL, NULL)
 #define OBJ(j, m, sub) FLD (j, OCI_OBJECT, m, OCI_NO_OFFSET, 0, &sub, 0, NULL, NULL)
-#define STRV(j, m, flags)                                                                        \
-  FLD (j, OCI_STRV, m, OCI_NO_OFFSET, offsetof (CUR, m##_len), NULL, flags, NULL, NULL)
-#define ENUMV(j, m, table, noun)                                                                 \
-  FLD (j, OCI_STRV, m, OCI_NO_OFFSET, offsetof (CUR, m##_len), NULL, 0, table, noun)
-#define OBJV(j, m, sub)                                                                          \
-  FLD (j, OCI_OBJV, m, OCI_NO_OFFSET, offsetof (CUR, m##_len), &sub, 0, NULL, NULL)
+#define STRV(j, m, flags) FLD (j, OCI_STRV, m, OCI_NO_OFFSET, offsetof (CUR, m##_len), NULL, flags, NULL, NULL)
+#define ENUMV(j, m, table, noun) FLD (j, OCI_STRV, m, OCI_NO_OFFSET, offsetof (CUR, m##_len), NULL, 0, table, noun)
+#define OBJV(j, m, sub) FLD (j, OCI_OBJV, m, OCI_NO_OFFSET, offsetof (CUR, m##_len), &sub, 0, NULL, NULL)
 #define U32V(j, m) FLD (j, OCI_U32V, m, OCI_NO_OFFSET, offsetof (CUR, m##_len), NULL, 0, NULL, NULL)
 #define STRMAP(j, m) FLD (j, OCI_STRMAP, m, OCI_NO_OFFSET, 0, NULL, 0, NULL, NULL)
 #define OBJMAP(j, m, sub) FLD (j, OCI_OBJMAP, m, OCI_NO_OFFSET, 0, &sub, 0, NULL, NULL)
@@ -33,8 +32,7 @@
 #define N_FIELDS(f) (sizeof (f) / sizeof ((f)[0]))
 #define QUOTE_(x) #x
 #define QUOTE(x) QUOTE_ (x)
-#define TYPE(var, f)                                                                             \
-  static const struct oci_type var = { QUOTE (CUR), sizeof (CUR), f, N_FIELDS (f) }
+#define TYPE(var, f) static const struct oci_type var = { QUOTE (CUR), sizeof (CUR), f, N_FIELDS (f) }
 #define PUBLIC_TYPE(var, f) const struct oci_type var = { QUOTE (CUR), sizeof (CUR), f, N_FIELDS (f) }
 
 /* ---- process ---- */
@@ -49,10 +47,8 @@ TYPE (console_size_type, console_size_fields);
 
 #define CUR oci_user
 static const struct oci_field user_fields[] = {
-  NUM ("uid", OCI_UINT32, uid),
-  NUM ("gid", OCI_UINT32, gid),
-  OPT_NUM ("umask", OCI_UINT32, umask),
-  U32V ("additionalGids", additional_gids),
+  NUM ("uid", OCI_UINT32, uid),         NUM ("gid", OCI_UINT32, gid),
+  OPT_NUM ("umask", OCI_UINT32, umask), U32V ("additionalGids", additional_gids),
   STR ("username", username),
 };
 TYPE (user_type, user_fields);
@@ -62,11 +58,8 @@ TYPE (user_type, user_fields);
 /* any name: one that cannot be granted here is a warning (runtime-spec) */
 #define CAPS(j, m) STRV (j, m, 0)
 static const struct oci_field capabilities_fields[] = {
-  CAPS ("bounding", bounding),
-  CAPS ("effective", effective),
-  CAPS ("inheritable", inheritable),
-  CAPS ("permitted", permitted),
-  CAPS ("ambient", ambient),
+  CAPS ("bounding", bounding),   CAPS ("effective", effective), CAPS ("inheritable", inheritable),
+  CAPS ("permitted", permitted), CAPS ("ambient", ambient),
 };
 #undef CAPS
 TYPE (capabilities_type, capabilities_fields);
@@ -189,11 +182,8 @@ TYPE (hooks_type, hooks_fields);
 
 #define CUR oci_device_cgroup
 static const struct oci_field device_cgroup_fields[] = {
-  BOOL_REQ ("allow", allow),
-  STR ("type", type),
-  OPT_NUM ("major", OCI_INT64, major),
-  OPT_NUM ("minor", OCI_INT64, minor),
-  STR ("access", access),
+  BOOL_REQ ("allow", allow),           STR ("type", type),     OPT_NUM ("major", OCI_INT64, major),
+  OPT_NUM ("minor", OCI_INT64, minor), STR ("access", access),
 };
 TYPE (device_cgroup_type, device_cgroup_fields);
 #undef CUR
@@ -347,11 +337,8 @@ TYPE (device_type, device_fields);
 
 #define CUR oci_intel_rdt
 static const struct oci_field intel_rdt_fields[] = {
-  STR ("closID", clos_id),
-  STR ("l3CacheSchema", l3_cache_schema),
-  STR ("memBwSchema", mem_bw_schema),
-  STRV ("schemata", schemata, 0),
-  BOOL ("enableMonitoring", enable_monitoring),
+  STR ("closID", clos_id),        STR ("l3CacheSchema", l3_cache_schema),       STR ("memBwSchema", mem_bw_schema),
+  STRV ("schemata", schemata, 0), BOOL ("enableMonitoring", enable_monitoring),
 };
 TYPE (intel_rdt_type, intel_rdt_fields);
 #undef CUR
@@ -438,14 +425,10 @@ TYPE (linux_type, linux_fields);
 
 #define CUR oci_config
 static const struct oci_field config_fields[] = {
-  STR_REQ ("ociVersion", oci_version),
-  OBJ ("process", process, oci_process_type),
-  OBJ ("root", root, root_type),
-  STR ("hostname", hostname),
-  STR ("domainname", domainname),
-  OBJV ("mounts", mounts, mount_type),
-  OBJ ("hooks", hooks, hooks_type),
-  STRMAP ("annotations", annotations),
+  STR_REQ ("ociVersion", oci_version), OBJ ("process", process, oci_process_type),
+  OBJ ("root", root, root_type),       STR ("hostname", hostname),
+  STR ("domainname", domainname),      OBJV ("mounts", mounts, mount_type),
+  OBJ ("hooks", hooks, hooks_type),    STRMAP ("annotations", annotations),
   OBJ ("linux", linux, linux_type),
 };
 PUBLIC_TYPE (oci_config_type, config_fields);
@@ -454,15 +437,11 @@ PUBLIC_TYPE (oci_config_type, config_fields);
 /* ---- state ---- */
 
 #define CUR oci_state
-#define ALWAYS_STR(j, m)                                                                         \
-  FLD (j, OCI_STRING, m, OCI_NO_OFFSET, 0, NULL, OCI_REQUIRED | OCI_ALWAYS, NULL, NULL)
+#define ALWAYS_STR(j, m) FLD (j, OCI_STRING, m, OCI_NO_OFFSET, 0, NULL, OCI_REQUIRED | OCI_ALWAYS, NULL, NULL)
 static const struct oci_field state_fields[] = {
-  ALWAYS_STR ("ociVersion", oci_version),
-  ALWAYS_STR ("id", id),
-  ALWAYS_STR ("status", status),
-  NUM ("pid", OCI_INT32, pid),
-  ALWAYS_STR ("bundle", bundle),
-  STRMAP ("annotations", annotations),
+  ALWAYS_STR ("ociVersion", oci_version), ALWAYS_STR ("id", id),
+  ALWAYS_STR ("status", status),          NUM ("pid", OCI_INT32, pid),
+  ALWAYS_STR ("bundle", bundle),          STRMAP ("annotations", annotations),
 };
 #undef ALWAYS_STR
 PUBLIC_TYPE (oci_state_type, state_fields);
@@ -479,10 +458,7 @@ TYPE (feature_enabled_type, feature_enabled_fields);
 
 #define CUR oci_features_cgroup
 static const struct oci_field features_cgroup_fields[] = {
-  OPT_BOOL ("v1", v1),
-  OPT_BOOL ("v2", v2),
-  OPT_BOOL ("systemd", systemd),
-  OPT_BOOL ("systemdUser", systemd_user),
+  OPT_BOOL ("v1", v1),     OPT_BOOL ("v2", v2), OPT_BOOL ("systemd", systemd), OPT_BOOL ("systemdUser", systemd_user),
   OPT_BOOL ("rdma", rdma),
 };
 TYPE (features_cgroup_type, features_cgroup_fields);
@@ -490,12 +466,8 @@ TYPE (features_cgroup_type, features_cgroup_fields);
 
 #define CUR oci_features_seccomp
 static const struct oci_field features_seccomp_fields[] = {
-  OPT_BOOL ("enabled", enabled),
-  STRV ("actions", actions, 0),
-  STRV ("operators", operators, 0),
-  STRV ("archs", archs, 0),
-  STRV ("knownFlags", known_flags, 0),
-  STRV ("supportedFlags", supported_flags, 0),
+  OPT_BOOL ("enabled", enabled), STRV ("actions", actions, 0),        STRV ("operators", operators, 0),
+  STRV ("archs", archs, 0),      STRV ("knownFlags", known_flags, 0), STRV ("supportedFlags", supported_flags, 0),
 };
 TYPE (features_seccomp_type, features_seccomp_fields);
 #undef CUR

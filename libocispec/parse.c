@@ -59,16 +59,16 @@ enum frame_kind
 struct frame
 {
   enum frame_kind kind;
-  const struct oci_type *type;  /* FR_OBJECT: the struct's type */
+  const struct oci_type *type;   /* FR_OBJECT: the struct's type */
   const struct oci_field *field; /* FR_ARRAY, FR_MAP: the field being filled */
-  void *obj;                    /* FR_OBJECT: the struct; others: the one owning field */
-  const struct oci_field *cur;  /* FR_OBJECT: field named by the last key, NULL if unknown */
-  uint64_t seen;                /* FR_OBJECT: bit i set once field i has a value */
-  size_t cap;                   /* FR_ARRAY, FR_MAP: slots allocated */
-  size_t index;                 /* FR_ARRAY: index of the element being read */
-  char *key;                    /* FR_MAP: the last key, owned until its value arrives */
-  const char *cur_key;          /* FR_MAP: the last key, for messages */
-  size_t skip;                  /* FR_SKIP: containers open inside the skipped value */
+  void *obj;                     /* FR_OBJECT: the struct; others: the one owning field */
+  const struct oci_field *cur;   /* FR_OBJECT: field named by the last key, NULL if unknown */
+  uint64_t seen;                 /* FR_OBJECT: bit i set once field i has a value */
+  size_t cap;                    /* FR_ARRAY, FR_MAP: slots allocated */
+  size_t index;                  /* FR_ARRAY: index of the element being read */
+  char *key;                     /* FR_MAP: the last key, owned until its value arrives */
+  const char *cur_key;           /* FR_MAP: the last key, for messages */
+  size_t skip;                   /* FR_SKIP: containers open inside the skipped value */
 };
 
 struct parser
@@ -78,8 +78,8 @@ struct parser
   const char *source;
   struct frame *stack;
   size_t depth, stack_cap;
-  char *err;       /* the first error; the rest of the text is only checked */
-  bool cancelled;  /* we stopped yajl (out of memory) */
+  char *err;      /* the first error; the rest of the text is only checked */
+  bool cancelled; /* we stopped yajl (out of memory) */
 };
 
 /* ------------------------------------------------------------------------
@@ -371,8 +371,7 @@ read_string (struct parser *p, const struct oci_field *f, char **out, const stru
 static bool
 is_int_kind (enum oci_kind k)
 {
-  return k == OCI_INT32 || k == OCI_UINT32 || k == OCI_INT64 || k == OCI_UINT64
-         || k == OCI_UINT16;
+  return k == OCI_INT32 || k == OCI_UINT32 || k == OCI_INT64 || k == OCI_UINT64 || k == OCI_UINT16;
 }
 
 static const char *
@@ -673,7 +672,7 @@ finish_map (const struct oci_map_view *m)
           return -1;
         }
       for (i = 0; i < n; i++)
-        refs[i] = (struct key_ref) { (*m->keys)[i], i };
+        refs[i] = (struct key_ref){ (*m->keys)[i], i };
       qsort (refs, n, sizeof (*refs), cmp_key_ref);
       for (i = 0; i + 1 < n; i++)
         if (strcmp (refs[i].key, refs[i + 1].key) == 0)
@@ -745,8 +744,7 @@ cb_boolean (void *ctx, int b)
 static int
 cb_number (void *ctx, const char *s, size_t len)
 {
-  bool integer = memchr (s, '.', len) == NULL && memchr (s, 'e', len) == NULL
-                 && memchr (s, 'E', len) == NULL;
+  bool integer = memchr (s, '.', len) == NULL && memchr (s, 'e', len) == NULL && memchr (s, 'E', len) == NULL;
   struct jvalue v = { .type = integer ? J_INT : J_NUM, .s = s, .len = len };
 
   return on_value (ctx, &v);
@@ -788,8 +786,7 @@ find_field (const struct oci_type *t, const unsigned char *name, size_t len)
   size_t i;
 
   for (i = 0; i < t->n_fields; i++)
-    if (strncmp (t->fields[i].name, (const char *) name, len) == 0
-        && t->fields[i].name[len] == '\0')
+    if (strncmp (t->fields[i].name, (const char *) name, len) == 0 && t->fields[i].name[len] == '\0')
       return &t->fields[i];
   return NULL;
 }
@@ -837,7 +834,6 @@ static const yajl_callbacks callbacks = {
   .yajl_end_array = cb_end,
 };
 
-
 /* yajl's message ends with a newline (and, verbose, goes on for lines):
  * keep its first line. */
 static char *
@@ -868,8 +864,7 @@ free_stack (struct parser *p)
 }
 
 void *
-oci_doc_parse (const struct oci_type *t, const char *json, size_t len, const char *source,
-               char **err)
+oci_doc_parse (const struct oci_type *t, const char *json, size_t len, const char *source, char **err)
 {
   struct parser p = { .type = t, .source = source != NULL ? source : "JSON" };
   yajl_handle h;

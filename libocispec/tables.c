@@ -49,44 +49,84 @@ oci_table_len (const struct oci_name_value *t)
 }
 
 const struct oci_name_value oci_namespaces[] = {
-  { "pid", CLONE_NEWPID },   { "network", CLONE_NEWNET }, { "mount", CLONE_NEWNS },
-  { "ipc", CLONE_NEWIPC },   { "uts", CLONE_NEWUTS },     { "user", CLONE_NEWUSER },
-  { "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME }, { NULL, 0 },
+  { "pid", CLONE_NEWPID },       { "network", CLONE_NEWNET }, { "mount", CLONE_NEWNS },
+  { "ipc", CLONE_NEWIPC },       { "uts", CLONE_NEWUTS },     { "user", CLONE_NEWUSER },
+  { "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },   { NULL, 0 },
 };
 
 const char *const oci_namespace_proc_names[] = {
   "pid", "net", "mnt", "ipc", "uts", "user", "cgroup", "time", NULL,
 };
 
-#define CAP(n) { "CAP_" #n, CAP_##n }
+#define CAP(n)                                                                                                         \
+  {                                                                                                                    \
+    "CAP_" #n, CAP_##n                                                                                                 \
+  }
 const struct oci_name_value oci_capabilities_table[] = {
-  CAP (CHOWN), CAP (DAC_OVERRIDE), CAP (DAC_READ_SEARCH), CAP (FOWNER), CAP (FSETID),
-  CAP (KILL), CAP (SETGID), CAP (SETUID), CAP (SETPCAP), CAP (LINUX_IMMUTABLE),
-  CAP (NET_BIND_SERVICE), CAP (NET_BROADCAST), CAP (NET_ADMIN), CAP (NET_RAW),
-  CAP (IPC_LOCK), CAP (IPC_OWNER), CAP (SYS_MODULE), CAP (SYS_RAWIO), CAP (SYS_CHROOT),
-  CAP (SYS_PTRACE), CAP (SYS_PACCT), CAP (SYS_ADMIN), CAP (SYS_BOOT), CAP (SYS_NICE),
-  CAP (SYS_RESOURCE), CAP (SYS_TIME), CAP (SYS_TTY_CONFIG), CAP (MKNOD), CAP (LEASE),
-  CAP (AUDIT_WRITE), CAP (AUDIT_CONTROL), CAP (SETFCAP), CAP (MAC_OVERRIDE),
-  CAP (MAC_ADMIN), CAP (SYSLOG), CAP (WAKE_ALARM), CAP (BLOCK_SUSPEND), CAP (AUDIT_READ),
-  CAP (PERFMON), CAP (BPF), CAP (CHECKPOINT_RESTORE), { NULL, 0 },
+  CAP (CHOWN),
+  CAP (DAC_OVERRIDE),
+  CAP (DAC_READ_SEARCH),
+  CAP (FOWNER),
+  CAP (FSETID),
+  CAP (KILL),
+  CAP (SETGID),
+  CAP (SETUID),
+  CAP (SETPCAP),
+  CAP (LINUX_IMMUTABLE),
+  CAP (NET_BIND_SERVICE),
+  CAP (NET_BROADCAST),
+  CAP (NET_ADMIN),
+  CAP (NET_RAW),
+  CAP (IPC_LOCK),
+  CAP (IPC_OWNER),
+  CAP (SYS_MODULE),
+  CAP (SYS_RAWIO),
+  CAP (SYS_CHROOT),
+  CAP (SYS_PTRACE),
+  CAP (SYS_PACCT),
+  CAP (SYS_ADMIN),
+  CAP (SYS_BOOT),
+  CAP (SYS_NICE),
+  CAP (SYS_RESOURCE),
+  CAP (SYS_TIME),
+  CAP (SYS_TTY_CONFIG),
+  CAP (MKNOD),
+  CAP (LEASE),
+  CAP (AUDIT_WRITE),
+  CAP (AUDIT_CONTROL),
+  CAP (SETFCAP),
+  CAP (MAC_OVERRIDE),
+  CAP (MAC_ADMIN),
+  CAP (SYSLOG),
+  CAP (WAKE_ALARM),
+  CAP (BLOCK_SUSPEND),
+  CAP (AUDIT_READ),
+  CAP (PERFMON),
+  CAP (BPF),
+  CAP (CHECKPOINT_RESTORE),
+  { NULL, 0 },
 };
 #undef CAP
 
-#define RL(n) { "RLIMIT_" #n, RLIMIT_##n }
+#define RL(n)                                                                                                          \
+  {                                                                                                                    \
+    "RLIMIT_" #n, RLIMIT_##n                                                                                           \
+  }
 const struct oci_name_value oci_rlimits[] = {
-  RL (CPU), RL (FSIZE), RL (DATA), RL (STACK), RL (CORE), RL (RSS), RL (NPROC), RL (NOFILE),
-  RL (MEMLOCK), RL (AS), RL (LOCKS), RL (SIGPENDING), RL (MSGQUEUE), RL (NICE), RL (RTPRIO),
-  RL (RTTIME), { NULL, 0 },
+  RL (CPU), RL (FSIZE), RL (DATA),       RL (STACK),    RL (CORE), RL (RSS),    RL (NPROC),  RL (NOFILE), RL (MEMLOCK),
+  RL (AS),  RL (LOCKS), RL (SIGPENDING), RL (MSGQUEUE), RL (NICE), RL (RTPRIO), RL (RTTIME), { NULL, 0 },
 };
 #undef RL
 
-#define SIG(n) { "SIG" #n, SIG##n }
+#define SIG(n)                                                                                                         \
+  {                                                                                                                    \
+    "SIG" #n, SIG##n                                                                                                   \
+  }
 const struct oci_name_value oci_signals[] = {
-  SIG (HUP), SIG (INT), SIG (QUIT), SIG (ILL), SIG (TRAP), SIG (ABRT), SIG (IOT), SIG (BUS),
-  SIG (FPE), SIG (KILL), SIG (USR1), SIG (SEGV), SIG (USR2), SIG (PIPE), SIG (ALRM), SIG (TERM),
-  SIG (STKFLT), SIG (CHLD), SIG (CONT), SIG (STOP), SIG (TSTP), SIG (TTIN), SIG (TTOU),
-  SIG (URG), SIG (XCPU), SIG (XFSZ), SIG (VTALRM), SIG (PROF), SIG (WINCH), SIG (IO),
-  SIG (POLL), SIG (PWR), SIG (SYS), { NULL, 0 },
+  SIG (HUP),  SIG (INT),   SIG (QUIT), SIG (ILL),  SIG (TRAP), SIG (ABRT), SIG (IOT),   SIG (BUS),    SIG (FPE),
+  SIG (KILL), SIG (USR1),  SIG (SEGV), SIG (USR2), SIG (PIPE), SIG (ALRM), SIG (TERM),  SIG (STKFLT), SIG (CHLD),
+  SIG (CONT), SIG (STOP),  SIG (TSTP), SIG (TTIN), SIG (TTOU), SIG (URG),  SIG (XCPU),  SIG (XFSZ),   SIG (VTALRM),
+  SIG (PROF), SIG (WINCH), SIG (IO),   SIG (POLL), SIG (PWR),  SIG (SYS),  { NULL, 0 },
 };
 #undef SIG
 
@@ -104,18 +144,24 @@ const struct oci_name_value oci_seccomp_actions[] = {
 };
 
 const struct oci_name_value oci_seccomp_operators[] = {
-  { "SCMP_CMP_NE", SCMP_CMP_NE },         { "SCMP_CMP_LT", SCMP_CMP_LT },
-  { "SCMP_CMP_LE", SCMP_CMP_LE },         { "SCMP_CMP_EQ", SCMP_CMP_EQ },
-  { "SCMP_CMP_GE", SCMP_CMP_GE },         { "SCMP_CMP_GT", SCMP_CMP_GT },
-  { "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ }, { NULL, 0 },
+  { "SCMP_CMP_NE", SCMP_CMP_NE },
+  { "SCMP_CMP_LT", SCMP_CMP_LT },
+  { "SCMP_CMP_LE", SCMP_CMP_LE },
+  { "SCMP_CMP_EQ", SCMP_CMP_EQ },
+  { "SCMP_CMP_GE", SCMP_CMP_GE },
+  { "SCMP_CMP_GT", SCMP_CMP_GT },
+  { "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
+  { NULL, 0 },
 };
 
-#define ARCH(n) { "SCMP_ARCH_" #n, SCMP_ARCH_##n }
+#define ARCH(n)                                                                                                        \
+  {                                                                                                                    \
+    "SCMP_ARCH_" #n, SCMP_ARCH_##n                                                                                     \
+  }
 const struct oci_name_value oci_seccomp_archs[] = {
-  ARCH (X86), ARCH (X86_64), ARCH (X32), ARCH (ARM), ARCH (AARCH64), ARCH (MIPS),
-  ARCH (MIPS64), ARCH (MIPS64N32), ARCH (MIPSEL), ARCH (MIPSEL64), ARCH (MIPSEL64N32),
-  ARCH (PPC), ARCH (PPC64), ARCH (PPC64LE), ARCH (S390), ARCH (S390X), ARCH (PARISC),
-  ARCH (PARISC64), ARCH (RISCV64), { NULL, 0 },
+  ARCH (X86),       ARCH (X86_64), ARCH (X32),      ARCH (ARM),         ARCH (AARCH64), ARCH (MIPS),  ARCH (MIPS64),
+  ARCH (MIPS64N32), ARCH (MIPSEL), ARCH (MIPSEL64), ARCH (MIPSEL64N32), ARCH (PPC),     ARCH (PPC64), ARCH (PPC64LE),
+  ARCH (S390),      ARCH (S390X),  ARCH (PARISC),   ARCH (PARISC64),    ARCH (RISCV64), { NULL, 0 },
 };
 #undef ARCH
 
@@ -134,35 +180,52 @@ const struct oci_name_value oci_seccomp_flags[] = {
 #define SCHED_DEADLINE 6
 #endif
 const struct oci_name_value oci_sched_policies[] = {
-  { "SCHED_OTHER", SCHED_OTHER }, { "SCHED_FIFO", SCHED_FIFO }, { "SCHED_RR", SCHED_RR },
-  { "SCHED_BATCH", SCHED_BATCH }, { "SCHED_ISO", 4 },           { "SCHED_IDLE", SCHED_IDLE },
-  { "SCHED_DEADLINE", SCHED_DEADLINE }, { NULL, 0 },
+  { "SCHED_OTHER", SCHED_OTHER },
+  { "SCHED_FIFO", SCHED_FIFO },
+  { "SCHED_RR", SCHED_RR },
+  { "SCHED_BATCH", SCHED_BATCH },
+  { "SCHED_ISO", 4 },
+  { "SCHED_IDLE", SCHED_IDLE },
+  { "SCHED_DEADLINE", SCHED_DEADLINE },
+  { NULL, 0 },
 };
 
 const struct oci_name_value oci_sched_flags[] = {
-  { "SCHED_FLAG_RESET_ON_FORK", 0x01 }, { "SCHED_FLAG_RECLAIM", 0x02 },
-  { "SCHED_FLAG_DL_OVERRUN", 0x04 },    { "SCHED_FLAG_KEEP_POLICY", 0x08 },
-  { "SCHED_FLAG_KEEP_PARAMS", 0x10 },   { "SCHED_FLAG_UTIL_CLAMP_MIN", 0x20 },
+  { "SCHED_FLAG_RESET_ON_FORK", 0x01 },  { "SCHED_FLAG_RECLAIM", 0x02 },
+  { "SCHED_FLAG_DL_OVERRUN", 0x04 },     { "SCHED_FLAG_KEEP_POLICY", 0x08 },
+  { "SCHED_FLAG_KEEP_PARAMS", 0x10 },    { "SCHED_FLAG_UTIL_CLAMP_MIN", 0x20 },
   { "SCHED_FLAG_UTIL_CLAMP_MAX", 0x40 }, { NULL, 0 },
 };
 
 const struct oci_name_value oci_ioprio_classes[] = {
-  { "IOPRIO_CLASS_RT", 1 }, { "IOPRIO_CLASS_BE", 2 }, { "IOPRIO_CLASS_IDLE", 3 }, { NULL, 0 },
+  { "IOPRIO_CLASS_RT", 1 },
+  { "IOPRIO_CLASS_BE", 2 },
+  { "IOPRIO_CLASS_IDLE", 3 },
+  { NULL, 0 },
 };
 
 const struct oci_name_value oci_personality_domains[] = {
-  { "LINUX", PER_LINUX }, { "LINUX32", PER_LINUX32 }, { NULL, 0 },
+  { "LINUX", PER_LINUX },
+  { "LINUX32", PER_LINUX32 },
+  { NULL, 0 },
 };
 
 const struct oci_name_value oci_mempolicy_modes[] = {
-  { "MPOL_DEFAULT", 0 }, { "MPOL_PREFERRED", 1 }, { "MPOL_BIND", 2 }, { "MPOL_INTERLEAVE", 3 },
-  { "MPOL_LOCAL", 4 },   { "MPOL_PREFERRED_MANY", 5 }, { "MPOL_WEIGHTED_INTERLEAVE", 6 },
+  { "MPOL_DEFAULT", 0 },
+  { "MPOL_PREFERRED", 1 },
+  { "MPOL_BIND", 2 },
+  { "MPOL_INTERLEAVE", 3 },
+  { "MPOL_LOCAL", 4 },
+  { "MPOL_PREFERRED_MANY", 5 },
+  { "MPOL_WEIGHTED_INTERLEAVE", 6 },
   { NULL, 0 },
 };
 
 const struct oci_name_value oci_mempolicy_flags[] = {
-  { "MPOL_F_NUMA_BALANCING", 1 << 13 }, { "MPOL_F_RELATIVE_NODES", 1 << 14 },
-  { "MPOL_F_STATIC_NODES", 1 << 15 }, { NULL, 0 },
+  { "MPOL_F_NUMA_BALANCING", 1 << 13 },
+  { "MPOL_F_RELATIVE_NODES", 1 << 14 },
+  { "MPOL_F_STATIC_NODES", 1 << 15 },
+  { NULL, 0 },
 };
 
 #ifndef MOUNT_ATTR_NOSYMFOLLOW

@@ -33,8 +33,8 @@ extern const struct oci_name_value oci_signals[];
 /* Seccomp vocabulary, value = the libseccomp constant (actions without errno). */
 extern const struct oci_name_value oci_seccomp_actions[];
 extern const struct oci_name_value oci_seccomp_operators[];
-extern const struct oci_name_value oci_seccomp_archs[];   /* SCMP_ARCH_* -> SCMP_ARCH_* */
-extern const struct oci_name_value oci_seccomp_flags[];   /* SECCOMP_FILTER_FLAG_* */
+extern const struct oci_name_value oci_seccomp_archs[]; /* SCMP_ARCH_* -> SCMP_ARCH_* */
+extern const struct oci_name_value oci_seccomp_flags[]; /* SECCOMP_FILTER_FLAG_* */
 
 /* Scheduler policies, flags, I/O priority classes, personality domains and
  * flags, memory policy modes and flags. */

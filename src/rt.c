@@ -22,17 +22,16 @@ usage (FILE *out)
                 "filesystem) and manages their lifecycle.\n\nCommands:\n");
   for (c = rt_commands; c->name != NULL; c++)
     fprintf (out, "  %-11s %s\n", c->name, c->summary);
-  fprintf (out,
-           "\nGlobal options:\n"
-           "  --root DIR              state directory (default " RT_DEFAULT_ROOT ")\n"
-           "  --log FILE              also write messages to FILE\n"
-           "  --log-format text|json  format of the --log file (default text)\n"
-           "  --debug                 write debug messages to the log\n"
-           "  --cgroup-manager cgroupfs|disabled|systemd\n"
-           "  --systemd-cgroup        same as --cgroup-manager=systemd\n"
-           "  --rootless true|false|auto, --criu PATH  accepted for runc compatibility\n"
-           "  -v, --version           print the version\n"
-           "  -h, --help              print this help\n");
+  fprintf (out, "\nGlobal options:\n"
+                "  --root DIR              state directory (default " RT_DEFAULT_ROOT ")\n"
+                "  --log FILE              also write messages to FILE\n"
+                "  --log-format text|json  format of the --log file (default text)\n"
+                "  --debug                 write debug messages to the log\n"
+                "  --cgroup-manager cgroupfs|disabled|systemd\n"
+                "  --systemd-cgroup        same as --cgroup-manager=systemd\n"
+                "  --rootless true|false|auto, --criu PATH  accepted for runc compatibility\n"
+                "  -v, --version           print the version\n"
+                "  -h, --help              print this help\n");
 }
 
 static int
@@ -164,7 +163,7 @@ main (int argc, char **argv)
     }
   ctx.command = cmd->name;
   rt_log_debug ("rt %s: %s (root `%s`, cgroup manager %s)", PACKAGE_VERSION, cmd->name, ctx.root,
-                ctx.cgroup_manager == RT_CGROUP_DISABLED ? "disabled"
+                ctx.cgroup_manager == RT_CGROUP_DISABLED  ? "disabled"
                 : ctx.cgroup_manager == RT_CGROUP_SYSTEMD ? "systemd"
                                                           : "cgroupfs");
   optind = 0; /* reset getopt for the command's own flags */

@@ -28,8 +28,8 @@ struct rt_cgroup_manager
   void *priv; /* the backend's own */
 };
 
-extern const struct rt_cgroup_backend rt_cgroup_backend_fs;   /* fs.c: cgroupfs, v1, hybrid and v2 */
-extern const struct rt_cgroup_backend rt_cgroup_backend_none; /* manager.c: no cgroups */
+extern const struct rt_cgroup_backend rt_cgroup_backend_fs;      /* fs.c: cgroupfs, v1, hybrid and v2 */
+extern const struct rt_cgroup_backend rt_cgroup_backend_none;    /* manager.c: no cgroups */
 extern const struct rt_cgroup_backend rt_cgroup_backend_systemd; /* systemd.c: transient units */
 
 /* ---- fs.c: what the systemd backend shares with cgroupfs ---- */

@@ -90,10 +90,10 @@ const struct rt_cgroup_layout *rt_cgroup_manager_layout (struct rt_cgroup_manage
 /* What a container asks of its cgroup. */
 struct rt_cgroup_request
 {
-  const char *path;          /* linux.cgroupsPath, or NULL */
+  const char *path; /* linux.cgroupsPath, or NULL */
   const char *id;
-  const char *root;          /* the state root: names the default parent */
-  const oci_resources *res;  /* may be NULL */
+  const char *root;              /* the state root: names the default parent */
+  const oci_resources *res;      /* may be NULL */
   const oci_strmap *annotations; /* systemd: org.systemd.property.* */
 };
 
@@ -153,11 +153,11 @@ int rt_cgroup_signal_all (const struct rt_cgroup *cg, int sig, struct rt_error *
  * since the last read. */
 struct rt_oom_watch
 {
-  int fd;      /* -1: no memory controller, nothing to watch */
-  int ctl_fd;  /* v1: memory.oom_control, held while registered */
+  int fd;     /* -1: no memory controller, nothing to watch */
+  int ctl_fd; /* v1: memory.oom_control, held while registered */
   bool v2;
-  char *dir;   /* the memory cgroup directory */
-  char *events; /* v2: memory.events */
+  char *dir;               /* the memory cgroup directory */
+  char *events;            /* v2: memory.events */
   unsigned long long seen; /* v2: oom_kill count already reported */
 };
 int rt_oom_watch_open (const struct rt_cgroup *cg, struct rt_oom_watch *w, struct rt_error *err);

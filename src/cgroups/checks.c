@@ -25,9 +25,9 @@ want_cpu (const oci_resources *r)
 {
   const oci_cpu *c = r->cpu;
   return c
-         && ((c->has_shares && c->shares) || (c->has_quota && c->quota) || (c->has_period && c->period)
-             || c->has_burst || (c->has_realtime_runtime && c->realtime_runtime)
-             || (c->has_realtime_period && c->realtime_period) || c->has_idle);
+         && ((c->has_shares && c->shares) || (c->has_quota && c->quota) || (c->has_period && c->period) || c->has_burst
+             || (c->has_realtime_runtime && c->realtime_runtime) || (c->has_realtime_period && c->realtime_period)
+             || c->has_idle);
 }
 
 static bool
@@ -47,8 +47,8 @@ want_blkio (const oci_resources *r)
 {
   const oci_block_io *b = r->block_io;
   return b
-         && ((b->has_weight && b->weight) || (b->has_leaf_weight && b->leaf_weight) || b->weight_device_len || b->throttle_read_bps_device_len
-             || b->throttle_write_bps_device_len || b->throttle_read_iops_device_len
+         && ((b->has_weight && b->weight) || (b->has_leaf_weight && b->leaf_weight) || b->weight_device_len
+             || b->throttle_read_bps_device_len || b->throttle_write_bps_device_len || b->throttle_read_iops_device_len
              || b->throttle_write_iops_device_len);
 }
 
@@ -123,15 +123,18 @@ check_unified (const struct rt_cgroup_layout *l, const oci_strmap *u, struct rt_
   size_t i;
 
   if (u->len > 0 && !l->has_v2)
-    return rt_error_set (err, ENOTSUP, "invalid configuration: .linux.resources.unified: needs cgroup v2, and this host has no cgroup2 mount");
+    return rt_error_set (
+        err, ENOTSUP,
+        "invalid configuration: .linux.resources.unified: needs cgroup v2, and this host has no cgroup2 mount");
   for (i = 0; i < u->len; i++)
     {
       cleanup_free char *ctrl = unified_controller (u->keys[i]);
       if (ctrl && find (l, true, ctrl) == NULL)
-        return rt_error_set (err, ENOTSUP,
-                             "invalid configuration: .linux.resources.unified: `%s` needs the %s controller, which the cgroup2 "
-                             "mount does not have%s",
-                             u->keys[i], ctrl, find (l, false, ctrl) ? " (it is on a cgroup v1 hierarchy)" : "");
+        return rt_error_set (
+            err, ENOTSUP,
+            "invalid configuration: .linux.resources.unified: `%s` needs the %s controller, which the cgroup2 "
+            "mount does not have%s",
+            u->keys[i], ctrl, find (l, false, ctrl) ? " (it is on a cgroup v1 hierarchy)" : "");
     }
   return 0;
 }

@@ -18,8 +18,8 @@ static const struct
   int64_t major, minor; /* -1: any */
   const char *access;
 } default_allowed[] = {
-  { 'c', -1, -1, "m" }, { 'b', -1, -1, "m" }, { 'c', 1, 3, "rwm" },   { 'c', 1, 5, "rwm" },
-  { 'c', 1, 7, "rwm" }, { 'c', 1, 8, "rwm" }, { 'c', 1, 9, "rwm" },   { 'c', 5, 0, "rwm" },
+  { 'c', -1, -1, "m" }, { 'b', -1, -1, "m" }, { 'c', 1, 3, "rwm" },    { 'c', 1, 5, "rwm" },
+  { 'c', 1, 7, "rwm" }, { 'c', 1, 8, "rwm" }, { 'c', 1, 9, "rwm" },    { 'c', 5, 0, "rwm" },
   { 'c', 5, 1, "rwm" }, { 'c', 5, 2, "rwm" }, { 'c', 136, -1, "rwm" }, { 'c', 10, 200, "rwm" },
 };
 

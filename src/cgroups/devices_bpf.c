@@ -57,8 +57,10 @@ access_bits (const char *access)
   int32_t bits = 0;
 
   for (; access && *access; access++)
-    bits |= *access == 'r' ? BPF_DEVCG_ACC_READ : *access == 'w' ? BPF_DEVCG_ACC_WRITE
-                                                 : *access == 'm' ? BPF_DEVCG_ACC_MKNOD : 0;
+    bits |= *access == 'r'   ? BPF_DEVCG_ACC_READ
+            : *access == 'w' ? BPF_DEVCG_ACC_WRITE
+            : *access == 'm' ? BPF_DEVCG_ACC_MKNOD
+                             : 0;
   return bits;
 }
 
@@ -104,9 +106,8 @@ static int
 emit_prologue (struct prog *p)
 {
   const struct bpf_insn insns[] = {
-    LDX_W (BPF_REG_2, BPF_REG_1, 0), ALU32_IMM (BPF_AND, BPF_REG_2, 0xffff),
-    LDX_W (BPF_REG_3, BPF_REG_1, 0), ALU32_IMM (BPF_RSH, BPF_REG_3, 16),
-    LDX_W (BPF_REG_4, BPF_REG_1, 4), LDX_W (BPF_REG_5, BPF_REG_1, 8),
+    LDX_W (BPF_REG_2, BPF_REG_1, 0),    ALU32_IMM (BPF_AND, BPF_REG_2, 0xffff), LDX_W (BPF_REG_3, BPF_REG_1, 0),
+    ALU32_IMM (BPF_RSH, BPF_REG_3, 16), LDX_W (BPF_REG_4, BPF_REG_1, 4),        LDX_W (BPF_REG_5, BPF_REG_1, 8),
   };
   size_t i;
 

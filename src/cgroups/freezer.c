@@ -68,7 +68,8 @@ rt_cgroup_freeze (const struct rt_cgroup *cg, bool freeze, struct rt_error *err)
     return -1;
   for (tries = 0; tries < 1000; tries++)
     {
-      bool done = v2 ? v2_frozen (dir) == freeze : rt_cgroup_read_is (dir, "freezer.state", freeze ? "FROZEN" : "THAWED");
+      bool done =
+          v2 ? v2_frozen (dir) == freeze : rt_cgroup_read_is (dir, "freezer.state", freeze ? "FROZEN" : "THAWED");
       if (done)
         return 0;
       if (!v2 && freeze && tries % 50 == 49)
@@ -77,4 +78,3 @@ rt_cgroup_freeze (const struct rt_cgroup *cg, bool freeze, struct rt_error *err)
     }
   return rt_error_set (err, ETIMEDOUT, "%s `%s`", freeze ? "freeze" : "thaw", dir);
 }
-

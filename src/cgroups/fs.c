@@ -129,7 +129,7 @@ v2_dir_controllers (const char *dir)
 
 int
 rt_cgroup_fs_apply (const struct rt_cgroup_layout *l, const struct rt_cgroup_hier *h, const char *dir,
-           const oci_resources *res, struct rt_error *err)
+                    const oci_resources *res, struct rt_error *err)
 {
   cleanup_free char *ctrl = NULL;
 
@@ -194,14 +194,15 @@ rt_cgroup_refuse_frozen (const struct rt_cgroup_layout *l, char *const *dirs, st
   size_t i;
 
   for (i = 0; i < l->len; i++)
-    if ((l->h[i].v2 || rt_cgroup_list_has (l->h[i].controllers, "freezer")) && frozen_at (l->h[i].mount, dirs[i], l->h[i].v2))
+    if ((l->h[i].v2 || rt_cgroup_list_has (l->h[i].controllers, "freezer"))
+        && frozen_at (l->h[i].mount, dirs[i], l->h[i].v2))
       return rt_error_set (err, 0, "container's cgroup unexpectedly frozen: `%s` (thaw it first)", dirs[i]);
   return 0;
 }
 
 int
 rt_cgroup_with_device_rules (const oci_resources *res, bool always, oci_resources *out, struct rt_device_rules *rules,
-                   struct rt_error *err)
+                             struct rt_error *err)
 {
   oci_resources none = { 0 };
 
@@ -250,8 +251,8 @@ fs_make (const struct rt_cgroup_layout *l, const oci_resources *res, struct rt_c
 }
 
 static int
-fs_create (struct rt_cgroup_manager *m, const struct rt_cgroup_request *req, rt_cgroup_planned_fn planned,
-           void *data, struct rt_cgroup *cg, struct rt_error *err)
+fs_create (struct rt_cgroup_manager *m, const struct rt_cgroup_request *req, rt_cgroup_planned_fn planned, void *data,
+           struct rt_cgroup *cg, struct rt_error *err)
 {
   const struct rt_cgroup_layout *l = rt_cgroup_manager_layout (m, err);
   struct rt_device_rules rules;
@@ -278,16 +279,14 @@ fs_create (struct rt_cgroup_manager *m, const struct rt_cgroup_request *req, rt_
 }
 
 static int
-fs_attach (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, pid_t pid, bool born_inside,
-           struct rt_error *err)
+fs_attach (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, pid_t pid, bool born_inside, struct rt_error *err)
 {
   (void) m;
   return born_inside ? 0 : rt_cgroup_enter_v2 (cg->dirs, cg->len, pid, err);
 }
 
 static int
-fs_update (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, const oci_resources *given,
-           struct rt_error *err)
+fs_update (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, const oci_resources *given, struct rt_error *err)
 {
   const struct rt_cgroup_layout *l = rt_cgroup_manager_layout (m, err);
   struct rt_device_rules rules;
@@ -295,7 +294,8 @@ fs_update (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, const oci_re
   size_t i;
   int ret;
 
-  if (l == NULL || rt_cgroup_check_layout (l, given, err) < 0 || rt_cgroup_with_device_rules (given, false, &res, &rules, err) < 0)
+  if (l == NULL || rt_cgroup_check_layout (l, given, err) < 0
+      || rt_cgroup_with_device_rules (given, false, &res, &rules, err) < 0)
     return -1;
   for (i = 0, ret = 0; i < cg->len && ret == 0; i++)
     {

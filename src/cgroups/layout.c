@@ -106,7 +106,8 @@ add_mount (struct rt_cgroup_layout *l, const struct rt_mount_entry *e, const str
     return 0;
   if (v2 && hier_seen (l, "", true))
     return 0;
-  ctrl = v2 ? (probe && probe->controllers ? probe->controllers (e->mountpoint) : strdup ("")) : v1_controllers (e->superopts);
+  ctrl = v2 ? (probe && probe->controllers ? probe->controllers (e->mountpoint) : strdup (""))
+            : v1_controllers (e->superopts);
   if (ctrl == NULL)
     return -1;
   if (!v2 && hier_seen (l, ctrl, false))

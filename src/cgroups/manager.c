@@ -8,8 +8,8 @@
 #include "cgroups/backend.h"
 
 static int
-none_create (struct rt_cgroup_manager *m, const struct rt_cgroup_request *req, rt_cgroup_planned_fn planned,
-             void *data, struct rt_cgroup *cg, struct rt_error *err)
+none_create (struct rt_cgroup_manager *m, const struct rt_cgroup_request *req, rt_cgroup_planned_fn planned, void *data,
+             struct rt_cgroup *cg, struct rt_error *err)
 {
   (void) m;
   (void) req;
@@ -18,8 +18,7 @@ none_create (struct rt_cgroup_manager *m, const struct rt_cgroup_request *req, r
 }
 
 static int
-none_attach (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, pid_t pid, bool born_inside,
-             struct rt_error *err)
+none_attach (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, pid_t pid, bool born_inside, struct rt_error *err)
 {
   (void) m, (void) cg, (void) pid, (void) born_inside, (void) err;
   return 0;

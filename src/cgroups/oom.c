@@ -105,7 +105,7 @@ rt_oom_watch_read (struct rt_oom_watch *w)
     }
   for (;;)
     {
-      char buf[4096] __attribute__ ((aligned (__alignof__ (struct inotify_event))));
+      char buf[4096] __attribute__ ((aligned (__alignof__(struct inotify_event))));
       ssize_t n = read (w->fd, buf, sizeof buf);
       if (n <= 0)
         break;

@@ -19,24 +19,24 @@
 #define JOB_TIMEOUT_SEC 30
 
 /* What rt calls in libsystemd, resolved once at open. */
-#define SDBUS_FUNCTIONS(X)                                                                                           \
-  X (sd_bus_open_system)                                                                                             \
-  X (sd_bus_open_user)                                                                                               \
-  X (sd_bus_flush_close_unref)                                                                                       \
-  X (sd_bus_message_new_method_call)                                                                                 \
-  X (sd_bus_message_append)                                                                                          \
-  X (sd_bus_message_append_array)                                                                                    \
-  X (sd_bus_message_open_container)                                                                                  \
-  X (sd_bus_message_close_container)                                                                                 \
-  X (sd_bus_message_read)                                                                                            \
-  X (sd_bus_message_unref)                                                                                           \
-  X (sd_bus_call)                                                                                                    \
-  X (sd_bus_error_free)                                                                                              \
-  X (sd_bus_error_has_name)                                                                                          \
-  X (sd_bus_match_signal)                                                                                            \
-  X (sd_bus_slot_unref)                                                                                              \
-  X (sd_bus_process)                                                                                                 \
-  X (sd_bus_wait)                                                                                                    \
+#define SDBUS_FUNCTIONS(X)                                                                                             \
+  X (sd_bus_open_system)                                                                                               \
+  X (sd_bus_open_user)                                                                                                 \
+  X (sd_bus_flush_close_unref)                                                                                         \
+  X (sd_bus_message_new_method_call)                                                                                   \
+  X (sd_bus_message_append)                                                                                            \
+  X (sd_bus_message_append_array)                                                                                      \
+  X (sd_bus_message_open_container)                                                                                    \
+  X (sd_bus_message_close_container)                                                                                   \
+  X (sd_bus_message_read)                                                                                              \
+  X (sd_bus_message_unref)                                                                                             \
+  X (sd_bus_call)                                                                                                      \
+  X (sd_bus_error_free)                                                                                                \
+  X (sd_bus_error_has_name)                                                                                            \
+  X (sd_bus_match_signal)                                                                                              \
+  X (sd_bus_slot_unref)                                                                                                \
+  X (sd_bus_process)                                                                                                   \
+  X (sd_bus_wait)                                                                                                      \
   X (sd_bus_get_property_string)
 
 struct rt_sdbus
@@ -56,8 +56,8 @@ load (struct rt_sdbus *b, struct rt_error *err)
   if (b->lib == NULL)
     return rt_error_set (err, 0, "systemd cgroup driver: cannot load libsystemd.so.0 (install libsystemd0): %s",
                          dlerror ());
-#define X(f)                                                                                                         \
-  if ((b->f = (__typeof__ (f) *) dlsym (b->lib, #f)) == NULL)                                                        \
+#define X(f)                                                                                                           \
+  if ((b->f = (__typeof__ (f) *) dlsym (b->lib, #f)) == NULL)                                                          \
     return rt_error_set (err, 0, "systemd cgroup driver: libsystemd.so.0 has no %s (systemd too old)", #f);
   SDBUS_FUNCTIONS (X)
 #undef X
@@ -160,7 +160,7 @@ static int
 append_prop (struct rt_sdbus *b, sd_bus_message *m, const struct rt_systemd_prop *p)
 {
   static const char *const sig[] = {
-    [RT_SD_STRING] = "s", [RT_SD_BOOL] = "b", [RT_SD_U64] = "t", [RT_SD_I64] = "x",
+    [RT_SD_STRING] = "s", [RT_SD_BOOL] = "b", [RT_SD_U64] = "t",   [RT_SD_I64] = "x",
     [RT_SD_U32] = "u",    [RT_SD_I32] = "i",  [RT_SD_U32S] = "au", [RT_SD_BYTES] = "ay",
   };
   int r;
@@ -249,8 +249,8 @@ now_sec (void)
  * wait for the job to be removed; *result is systemd's word for how it
  * ended ("done", "failed", "canceled"...). */
 static int
-call_job (struct rt_sdbus *b, sd_bus_message *call, const char *what, const char *unit, char **result,
-          sd_bus_error *e, struct rt_error *err)
+call_job (struct rt_sdbus *b, sd_bus_message *call, const char *what, const char *unit, char **result, sd_bus_error *e,
+          struct rt_error *err)
 {
   struct job_wait w = { .b = b };
   sd_bus_slot *slot = NULL;
@@ -348,8 +348,7 @@ start_once (struct rt_sdbus *b, const char *unit, const struct rt_systemd_props 
 }
 
 int
-rt_sdbus_start_unit (struct rt_sdbus *b, const char *unit, const struct rt_systemd_props *props,
-                     struct rt_error *err)
+rt_sdbus_start_unit (struct rt_sdbus *b, const char *unit, const struct rt_systemd_props *props, struct rt_error *err)
 {
   sd_bus_error e = SD_BUS_ERROR_NULL;
   int r = start_once (b, unit, props, &e, err);

@@ -92,7 +92,8 @@ unit_cgroup (struct sd_backend *sd, struct rt_error *err)
     base[0] = '\0';
   if (strcmp (slice, "/") == 0)
     slice[0] = '\0';
-  n = sd->unit.is_slice ? asprintf (&path, "%s%s", base, slice) : asprintf (&path, "%s%s/%s", base, slice, sd->unit.name);
+  n = sd->unit.is_slice ? asprintf (&path, "%s%s", base, slice)
+                        : asprintf (&path, "%s%s/%s", base, slice, sd->unit.name);
   if (n < 0)
     {
       rt_error_set (err, ENOMEM, "systemd");
@@ -114,8 +115,8 @@ v1_devices (const struct rt_cgroup_hier *h)
 }
 
 static int
-sd_create (struct rt_cgroup_manager *m, const struct rt_cgroup_request *req, rt_cgroup_planned_fn planned,
-           void *data, struct rt_cgroup *cg, struct rt_error *err)
+sd_create (struct rt_cgroup_manager *m, const struct rt_cgroup_request *req, rt_cgroup_planned_fn planned, void *data,
+           struct rt_cgroup *cg, struct rt_error *err)
 {
   const struct rt_cgroup_layout *l;
   struct sd_backend *sd;
@@ -247,8 +248,7 @@ apply_files (const struct rt_cgroup_layout *l, const struct rt_cgroup *cg, const
 }
 
 static int
-sd_attach (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, pid_t pid, bool born_inside,
-           struct rt_error *err)
+sd_attach (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, pid_t pid, bool born_inside, struct rt_error *err)
 {
   struct sd_backend *sd = m->priv;
   const struct rt_cgroup_layout *l = rt_cgroup_manager_layout (m, err);

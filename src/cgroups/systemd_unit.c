@@ -230,9 +230,10 @@ memory_props (struct rt_systemd_props *ps, const oci_memory *m)
   /* swap is memory+swap in the spec, swap alone for systemd (as cgroup v2) */
   if (m->has_swap && m->swap != 0)
     {
-      uint64_t sw = m->swap < 0 ? UNLIMITED : !m->has_limit || m->limit < 0 ? (uint64_t) m->swap
-                                            : m->swap >= m->limit       ? (uint64_t) (m->swap - m->limit)
-                                                                        : 0;
+      uint64_t sw = m->swap < 0                     ? UNLIMITED
+                    : !m->has_limit || m->limit < 0 ? (uint64_t) m->swap
+                    : m->swap >= m->limit           ? (uint64_t) (m->swap - m->limit)
+                                                    : 0;
       if (add_u64 (ps, "MemorySwapMax", sw) < 0)
         return -1;
     }
@@ -329,8 +330,8 @@ static const struct
   const char *key;
   const char *property;
 } unified_limits[] = {
-  { "memory.max", "MemoryMax" },   { "memory.high", "MemoryHigh" }, { "memory.low", "MemoryLow" },
-  { "memory.min", "MemoryMin" },   { "memory.swap.max", "MemorySwapMax" }, { "pids.max", "TasksMax" },
+  { "memory.max", "MemoryMax" }, { "memory.high", "MemoryHigh" },        { "memory.low", "MemoryLow" },
+  { "memory.min", "MemoryMin" }, { "memory.swap.max", "MemorySwapMax" }, { "pids.max", "TasksMax" },
   { "cpu.weight", "CPUWeight" },
 };
 
@@ -358,14 +359,14 @@ unified_props (struct rt_systemd_props *ps, const oci_strmap *u, unsigned versio
       else if (version >= 244 && strcmp (k, "cpuset.mems") == 0)
         r = add_mask (ps, "AllowedMemoryNodes", v);
       if (r < 0)
-        return rt_error_set (err, 0, ".linux.resources.unified[\"%s\"]: `%s` is not a value systemd takes for it", k, v);
+        return rt_error_set (err, 0, ".linux.resources.unified[\"%s\"]: `%s` is not a value systemd takes for it", k,
+                             v);
     }
   return 0;
 }
 
 int
-rt_systemd_resource_props (const oci_resources *r, unsigned version, struct rt_systemd_props *out,
-                           struct rt_error *err)
+rt_systemd_resource_props (const oci_resources *r, unsigned version, struct rt_systemd_props *out, struct rt_error *err)
 {
   memset (out, 0, sizeof *out);
   if (r == NULL)
@@ -374,7 +375,10 @@ rt_systemd_resource_props (const oci_resources *r, unsigned version, struct rt_s
     goto bad;
   /* systemd refuses TasksMax=0: 1 (as runc), which keeps the init alone */
   if (r->pids && r->pids->has_limit
-      && add_u64 (out, "TasksMax", r->pids->limit < 0 ? UNLIMITED : r->pids->limit == 0 ? 1 : (uint64_t) r->pids->limit)
+      && add_u64 (out, "TasksMax",
+                  r->pids->limit < 0    ? UNLIMITED
+                  : r->pids->limit == 0 ? 1
+                                        : (uint64_t) r->pids->limit)
              < 0)
     goto bad;
   if (r->block_io && r->block_io->has_weight && r->block_io->weight != 0
@@ -403,7 +407,7 @@ struct gvariant_int
 };
 
 static const struct gvariant_int gvariant_ints[] = {
-  { "uint64 ", RT_SD_U64, false }, { "@t ", RT_SD_U64, false }, { "int64 ", RT_SD_I64, true },
+  { "uint64 ", RT_SD_U64, false }, { "@t ", RT_SD_U64, false },     { "int64 ", RT_SD_I64, true },
   { "@x ", RT_SD_I64, true },      { "uint32 ", RT_SD_U32, false }, { "@u ", RT_SD_U32, false },
   { "int32 ", RT_SD_I32, true },   { "@i ", RT_SD_I32, true },      { "", RT_SD_I32, true },
 };
@@ -492,8 +496,8 @@ seconds_to_usec (struct rt_systemd_prop *p, const char *name, char **owned_name)
 
   if (n < 4 || strcmp (name + n - 3, "Sec") != 0 || strcmp (name + n - 4, "USec") == 0)
     return 0;
-  if (p->type == RT_SD_STRING || p->type == RT_SD_BOOL || ((p->type == RT_SD_I32 || p->type == RT_SD_I64) && (int64_t) p->u < 0)
-      || p->u > UINT64_MAX / 1000000)
+  if (p->type == RT_SD_STRING || p->type == RT_SD_BOOL
+      || ((p->type == RT_SD_I32 || p->type == RT_SD_I64) && (int64_t) p->u < 0) || p->u > UINT64_MAX / 1000000)
     return -1;
   if (asprintf (owned_name, "%.*sUSec", (int) (n - 3), name) < 0)
     return -1;
@@ -515,7 +519,8 @@ rt_systemd_annotation_props (const oci_strmap *annotations, struct rt_systemd_pr
 
       if (strncmp (key, PROPERTY_PREFIX, strlen (PROPERTY_PREFIX)) != 0)
         continue;
-      if (*name == '\0' || name[strspn (name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")] != '\0')
+      if (*name == '\0'
+          || name[strspn (name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")] != '\0')
         return rt_error_set (err, 0, ".annotations[\"%s\"]: `%s` is not a systemd property name", key, name);
       if (parse_value (annotations->values[i], &p) < 0 || seconds_to_usec (&p, name, &usec_name) < 0)
         {

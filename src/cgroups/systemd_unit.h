@@ -50,7 +50,7 @@ struct rt_systemd_prop
   const char *s;
   char *owned; /* s, when the property owns it */
   bool b;
-  uint64_t u; /* the integer types (signed ones cast) */
+  uint64_t u;     /* the integer types (signed ones cast) */
   uint32_t *u32s; /* owned */
   uint8_t *bytes; /* owned */
   size_t n;

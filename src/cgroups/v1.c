@@ -10,12 +10,12 @@
 #include "cgroups/devices.h"
 #include "util/cleanup.h"
 
-#define W(file, fmt, ...)                                                                          \
-  do                                                                                               \
-    {                                                                                              \
-      if (rt_cgroup_writef (dir, file, err, fmt, __VA_ARGS__) < 0)                                 \
-        return -1;                                                                                 \
-    }                                                                                              \
+#define W(file, fmt, ...)                                                                                              \
+  do                                                                                                                   \
+    {                                                                                                                  \
+      if (rt_cgroup_writef (dir, file, err, fmt, __VA_ARGS__) < 0)                                                     \
+        return -1;                                                                                                     \
+    }                                                                                                                  \
   while (0)
 
 /* Kernel memory limits are gone from recent kernels (the files may stay
@@ -47,7 +47,8 @@ memsw (const char *dir, int64_t swap, struct rt_error *err)
     {
       if (swap < 0)
         return 0;
-      return rt_error_set (err, ENOTSUP, "memory.swap %lld: this kernel has no swap accounting (memory.memsw.limit_in_bytes)",
+      return rt_error_set (err, ENOTSUP,
+                           "memory.swap %lld: this kernel has no swap accounting (memory.memsw.limit_in_bytes)",
                            (long long) swap);
     }
   return rt_cgroup_writef (dir, "memory.memsw.limit_in_bytes", err, "%lld", (long long) swap);
@@ -172,10 +173,18 @@ apply_blkio (const char *dir, const oci_block_io *b, struct rt_error *err)
       if (d->has_leaf_weight && d->leaf_weight != 0)
         W ("blkio.leaf_weight_device", "%lld:%lld %u", (long long) d->major, (long long) d->minor, d->leaf_weight);
     }
-  if (throttle (dir, "blkio.throttle.read_bps_device", b->throttle_read_bps_device, b->throttle_read_bps_device_len, err) < 0
-      || throttle (dir, "blkio.throttle.write_bps_device", b->throttle_write_bps_device, b->throttle_write_bps_device_len, err) < 0
-      || throttle (dir, "blkio.throttle.read_iops_device", b->throttle_read_iops_device, b->throttle_read_iops_device_len, err) < 0
-      || throttle (dir, "blkio.throttle.write_iops_device", b->throttle_write_iops_device, b->throttle_write_iops_device_len, err) < 0)
+  if (throttle (dir, "blkio.throttle.read_bps_device", b->throttle_read_bps_device, b->throttle_read_bps_device_len,
+                err)
+          < 0
+      || throttle (dir, "blkio.throttle.write_bps_device", b->throttle_write_bps_device,
+                   b->throttle_write_bps_device_len, err)
+             < 0
+      || throttle (dir, "blkio.throttle.read_iops_device", b->throttle_read_iops_device,
+                   b->throttle_read_iops_device_len, err)
+             < 0
+      || throttle (dir, "blkio.throttle.write_iops_device", b->throttle_write_iops_device,
+                   b->throttle_write_iops_device_len, err)
+             < 0)
     return -1;
   return 0;
 }

@@ -13,12 +13,12 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
-#define W(file, fmt, ...)                                                                          \
-  do                                                                                               \
-    {                                                                                              \
-      if (rt_cgroup_writef (dir, file, err, fmt, __VA_ARGS__) < 0)                                 \
-        return -1;                                                                                 \
-    }                                                                                              \
+#define W(file, fmt, ...)                                                                                              \
+  do                                                                                                                   \
+    {                                                                                                                  \
+      if (rt_cgroup_writef (dir, file, err, fmt, __VA_ARGS__) < 0)                                                     \
+        return -1;                                                                                                     \
+    }                                                                                                                  \
   while (0)
 
 /* Enable the controllers AVAIL (space-separated) for the children of DIR.
@@ -214,9 +214,9 @@ static int
 apply_io (const char *dir, const oci_block_io *b, struct rt_error *err)
 {
   bool bfq = access (dir, F_OK) == 0 && ({
-    cleanup_free char *p = NULL;
-    asprintf (&p, "%s/io.bfq.weight", dir) >= 0 && access (p, F_OK) == 0;
-  });
+               cleanup_free char *p = NULL;
+               asprintf (&p, "%s/io.bfq.weight", dir) >= 0 && access (p, F_OK) == 0;
+             });
   size_t i;
 
   if (b->has_weight && b->weight != 0)
@@ -259,7 +259,6 @@ apply_unified (const char *dir, const oci_strmap *u, struct rt_error *err)
     }
   return 0;
 }
-
 
 /* On a hybrid host the cgroup2 mount has only some controllers: apply just
  * what it serves (v1.c has the rest). */

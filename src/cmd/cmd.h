@@ -30,15 +30,14 @@ void rt_command_usage (const struct rt_command *c, FILE *out);
  * or -1 with err set; `--help` prints usage and returns -2. */
 struct option;
 int rt_cmd_getopt (const struct rt_command *c, int argc, char **argv, const char *shortopts,
-                   const struct option *longopts, int (*on_opt) (void *data, int opt, const char *arg,
-                                                                 struct rt_error *err),
-                   void *data, struct rt_error *err);
+                   const struct option *longopts,
+                   int (*on_opt) (void *data, int opt, const char *arg, struct rt_error *err), void *data,
+                   struct rt_error *err);
 
 /* Exactly `n` positional arguments, else a usage error. */
 int rt_cmd_need_args (const struct rt_command *c, int argc, int first, int n, struct rt_error *err);
 
-#define RT_CMD(name)                                                                               \
-  int cmd_##name (struct rt_context *ctx, int argc, char **argv, struct rt_error *err)
+#define RT_CMD(name) int cmd_##name (struct rt_context *ctx, int argc, char **argv, struct rt_error *err)
 
 RT_CMD (spec);
 RT_CMD (create);

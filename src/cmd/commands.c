@@ -7,7 +7,8 @@
 const struct rt_command rt_commands[] = {
   { "spec", cmd_spec, "[--bundle DIR]", "write a default config.json",
     "  -b, --bundle DIR     where to write config.json (default: current directory)\n"
-    "      --rootless       accepted for runc compatibility (no effect)\n", false },
+    "      --rootless       accepted for runc compatibility (no effect)\n",
+    false },
   { "create", cmd_create, "[options] ID", "create a container, waiting for `start`",
     "  -b, --bundle DIR          bundle directory (default: current directory)\n"
     "      --pid-file FILE       write the container's pid to FILE\n"
@@ -15,7 +16,8 @@ const struct rt_command rt_commands[] = {
     "      --preserve-fds N      pass N more fds (from fd 3) to the container\n"
     "      --no-pivot            use MS_MOVE and chroot instead of pivot_root\n"
     "      --pidfd-socket SOCK   send a pidfd of the container's process to this unix socket\n"
-    "      --no-new-keyring      accepted for runc compatibility\n", false },
+    "      --no-new-keyring      accepted for runc compatibility\n",
+    false },
   { "start", cmd_start, "ID", "start a created container", "", false },
   { "run", cmd_run, "[options] ID", "create and start a container",
     "  -b, --bundle DIR          bundle directory (default: current directory)\n"
@@ -27,7 +29,8 @@ const struct rt_command rt_commands[] = {
     "      --keep                keep the container's state after it exits\n"
     "      --pidfd-socket SOCK   send a pidfd of the container's process to this unix socket\n"
     "      --no-subreaper        do not reap the container's orphans (rt is their subreaper)\n"
-    "      --no-new-keyring      accepted for runc compatibility\n", false },
+    "      --no-new-keyring      accepted for runc compatibility\n",
+    false },
   { "state", cmd_state, "ID", "print the OCI state of a container", "", false },
   { "kill", cmd_kill, "[--all] ID [SIGNAL]", "send a signal (default SIGTERM) to a container",
     "  -a, --all   signal every process of the container\n", false },
@@ -35,7 +38,8 @@ const struct rt_command rt_commands[] = {
     "  -f, --force   kill the container first if it is still running\n", false },
   { "list", cmd_list, "[options]", "list containers",
     "  -f, --format table|json   output format (default table)\n"
-    "  -q, --quiet               print only the ids\n", false },
+    "  -q, --quiet               print only the ids\n",
+    false },
   { "exec", cmd_exec, "[options] ID [COMMAND [ARG...]]", "run a process in a running container",
     "  -p, --process FILE        the process, as OCI process JSON\n"
     "  -d, --detach              do not wait for the process\n"
@@ -66,10 +70,12 @@ const struct rt_command rt_commands[] = {
     "      --cpu-share N (or --cpu-shares), --cpu-quota N, --cpu-period N, --cpu-burst N, --cpu-idle N\n"
     "      --cpu-rt-runtime N, --cpu-rt-period N\n"
     "      --cpuset-cpus LIST, --cpuset-mems LIST, --pids-limit N, --blkio-weight N\n"
-    "      --l3-cache-schema S, --mem-bw-schema S\n", false },
+    "      --l3-cache-schema S, --mem-bw-schema S\n",
+    false },
   { "events", cmd_events, "[--stats] [--interval DURATION] ID", "print container events and statistics",
     "      --stats            print statistics once and exit\n"
-    "      --interval D       statistics interval (default 5s)\n", false },
+    "      --interval D       statistics interval (default 5s)\n",
+    false },
   { "features", cmd_features, "", "print the features of this runtime as JSON", "", false },
   { "checkpoint", cmd_checkpoint, "[options] ID", "checkpoint a container (not supported)", "", false },
   { NULL, NULL, NULL, NULL, NULL, false },
@@ -96,8 +102,7 @@ rt_command_usage (const struct rt_command *c, FILE *out)
 }
 
 int
-rt_cmd_getopt (const struct rt_command *c, int argc, char **argv, const char *shortopts,
-               const struct option *longopts,
+rt_cmd_getopt (const struct rt_command *c, int argc, char **argv, const char *shortopts, const struct option *longopts,
                int (*on_opt) (void *data, int opt, const char *arg, struct rt_error *err), void *data,
                struct rt_error *err)
 {
@@ -129,7 +134,7 @@ int
 rt_cmd_need_args (const struct rt_command *c, int argc, int first, int n, struct rt_error *err)
 {
   if (argc - first < n)
-    return rt_error_set (err, 0, "%s: expected %d argument%s (usage: rt %s %s)", c->name, n, n == 1 ? "" : "s",
-                         c->name, c->args);
+    return rt_error_set (err, 0, "%s: expected %d argument%s (usage: rt %s %s)", c->name, n, n == 1 ? "" : "s", c->name,
+                         c->args);
   return 0;
 }

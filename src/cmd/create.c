@@ -54,19 +54,29 @@ int
 rt_create_cli_parse (const char *name, int argc, char **argv, struct rt_create_cli *c, struct rt_error *err)
 {
   static const struct option create_opts[] = {
-    { "bundle", required_argument, NULL, 'b' },       { "pid-file", required_argument, NULL, 'p' },
-    { "console-socket", required_argument, NULL, 's' }, { "preserve-fds", required_argument, NULL, 'F' },
-    { "no-pivot", no_argument, NULL, 'P' },           { "no-new-keyring", no_argument, NULL, 'K' },
-    { "pidfd-socket", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
+    { "bundle", required_argument, NULL, 'b' },
+    { "pid-file", required_argument, NULL, 'p' },
+    { "console-socket", required_argument, NULL, 's' },
+    { "preserve-fds", required_argument, NULL, 'F' },
+    { "no-pivot", no_argument, NULL, 'P' },
+    { "no-new-keyring", no_argument, NULL, 'K' },
+    { "pidfd-socket", required_argument, NULL, 'f' },
+    { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
   static const struct option run_opts[] = {
-    { "bundle", required_argument, NULL, 'b' },       { "pid-file", required_argument, NULL, 'p' },
-    { "console-socket", required_argument, NULL, 's' }, { "preserve-fds", required_argument, NULL, 'F' },
-    { "no-pivot", no_argument, NULL, 'P' },           { "no-new-keyring", no_argument, NULL, 'K' },
-    { "pidfd-socket", required_argument, NULL, 'f' }, { "detach", no_argument, NULL, 'd' },
-    { "keep", no_argument, NULL, 'k' },               { "no-subreaper", no_argument, NULL, 'S' },
-    { "help", no_argument, NULL, 'h' },               { NULL, 0, NULL, 0 },
+    { "bundle", required_argument, NULL, 'b' },
+    { "pid-file", required_argument, NULL, 'p' },
+    { "console-socket", required_argument, NULL, 's' },
+    { "preserve-fds", required_argument, NULL, 'F' },
+    { "no-pivot", no_argument, NULL, 'P' },
+    { "no-new-keyring", no_argument, NULL, 'K' },
+    { "pidfd-socket", required_argument, NULL, 'f' },
+    { "detach", no_argument, NULL, 'd' },
+    { "keep", no_argument, NULL, 'k' },
+    { "no-subreaper", no_argument, NULL, 'S' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
   };
   const struct rt_command *cmd = rt_command_find (name);
   bool run = strcmp (name, "run") == 0;

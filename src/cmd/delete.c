@@ -15,7 +15,9 @@ on_opt (void *data, int opt, const char *arg, struct rt_error *err)
 RT_CMD (delete)
 {
   static const struct option longopts[] = {
-    { "force", no_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+    { "force", no_argument, NULL, 'f' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
   };
   const struct rt_command *c = rt_command_find ("delete");
   bool force = false;

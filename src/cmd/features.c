@@ -167,8 +167,7 @@ build (oci_features *f)
   if (linux_features (f->linux) < 0 || annotations (&f->annotations) < 0)
     return -1;
   for (h = rt_unsafe_annotations; *h; h++)
-    if (oci_strv_append (&f->potentially_unsafe_config_annotations,
-                         &f->potentially_unsafe_config_annotations_len, *h)
+    if (oci_strv_append (&f->potentially_unsafe_config_annotations, &f->potentially_unsafe_config_annotations_len, *h)
         < 0)
       return -1;
   return 0;

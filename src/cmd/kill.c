@@ -50,7 +50,9 @@ on_opt (void *data, int opt, const char *arg, struct rt_error *err)
 RT_CMD (kill)
 {
   static const struct option longopts[] = {
-    { "all", no_argument, NULL, 'a' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+    { "all", no_argument, NULL, 'a' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
   };
   const struct rt_command *c = rt_command_find ("kill");
   bool all = false;

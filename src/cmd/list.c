@@ -153,8 +153,10 @@ not_hidden (const struct dirent *de)
 RT_CMD (list)
 {
   static const struct option longopts[] = {
-    { "quiet", no_argument, NULL, 'q' }, { "format", required_argument, NULL, 'f' },
-    { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+    { "quiet", no_argument, NULL, 'q' },
+    { "format", required_argument, NULL, 'f' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
   };
   struct list_opts o = { false, false };
   int first = rt_cmd_getopt (rt_command_find ("list"), argc, argv, "+qf:h", longopts, on_opt, &o, err);

@@ -138,8 +138,7 @@ run_ps (char **args, char **out, struct rt_error *err)
   if (*out == NULL)
     return rt_error_set (err, ENOMEM, "ps");
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    return rt_error_set (err, 0, "ps: `ps` failed (%s): %s", WIFEXITED (status) ? "exit status" : "signal",
-                         *out);
+    return rt_error_set (err, 0, "ps: `ps` failed (%s): %s", WIFEXITED (status) ? "exit status" : "signal", *out);
   return 0;
 }
 

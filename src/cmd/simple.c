@@ -84,12 +84,6 @@ pause_resume (struct rt_context *ctx, const char *name, bool freeze, int argc, c
   return rt_container_pause (ctx, argv[first], freeze, err);
 }
 
-RT_CMD (pause)
-{
-  return pause_resume (ctx, "pause", true, argc, argv, err);
-}
+RT_CMD (pause) { return pause_resume (ctx, "pause", true, argc, argv, err); }
 
-RT_CMD (resume)
-{
-  return pause_resume (ctx, "resume", false, argc, argv, err);
-}
+RT_CMD (resume) { return pause_resume (ctx, "resume", false, argc, argv, err); }

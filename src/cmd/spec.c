@@ -40,8 +40,17 @@ unified_host (void)
   return statfs ("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
 }
 static const char *const default_masked[] = {
-  "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
-  "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi", NULL,
+  "/proc/acpi",
+  "/proc/asound",
+  "/proc/kcore",
+  "/proc/keys",
+  "/proc/latency_stats",
+  "/proc/timer_list",
+  "/proc/timer_stats",
+  "/proc/sched_debug",
+  "/sys/firmware",
+  "/proc/scsi",
+  NULL,
 };
 static const char *const default_readonly[] = {
   "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
@@ -163,8 +172,10 @@ on_opt (void *data, int opt, const char *arg, struct rt_error *err)
 RT_CMD (spec)
 {
   static const struct option longopts[] = {
-    { "bundle", required_argument, NULL, 'b' }, { "rootless", no_argument, NULL, 'r' },
-    { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+    { "bundle", required_argument, NULL, 'b' },
+    { "rootless", no_argument, NULL, 'r' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
   };
   const char *bundle = ".";
   cleanup_free char *json = NULL, *perr = NULL;

@@ -22,8 +22,8 @@ struct rt_create_opts
   const char *console_socket;
   int preserve_fds;
   bool no_pivot;
-  const char *pidfd_socket; /* --pidfd-socket: where a pidfd of the process goes */
-  bool run; /* create for `run`: the child waits on the sync socket, not the fifo */
+  const char *pidfd_socket;        /* --pidfd-socket: where a pidfd of the process goes */
+  bool run;                        /* create for `run`: the child waits on the sync socket, not the fifo */
   struct rt_loaded_config *loaded; /* config.json already read and parsed, or NULL */
 };
 
@@ -54,15 +54,15 @@ struct rt_init_args
   const char *bundle;
   struct rt_namespaces ns;
   int sync_fd;
-  int fifo_fd;  /* O_PATH of exec.fifo, -1 for run */
+  int fifo_fd; /* O_PATH of exec.fifo, -1 for run */
   int console_fd;
   char **cgroup_dirs;
   size_t cgroup_dirs_len;
   bool new_cgroupns; /* unshared by the child once it sits in its cgroups */
   const struct rt_seccomp *seccomp;
-  struct rt_cgroup_join *join; /* the v1 cgroups the child moves itself into */
+  struct rt_cgroup_join *join;                  /* the v1 cgroups the child moves itself into */
   const struct rt_cgroup_layout *cgroup_layout; /* NULL where the child's mounts differ (a joined mount ns) */
-  int parent_fds[2]; /* the parent's state dir (it holds the lock) and cgroup fds */
+  int parent_fds[2];                            /* the parent's state dir (it holds the lock) and cgroup fds */
 };
 
 __attribute__ ((noreturn)) void rt_init_main (struct rt_init_args *a);

@@ -165,7 +165,10 @@ make_cgroup (struct creation *c, struct rt_error *err)
 {
   const oci_linux *l = c->cfg->linux;
   const struct rt_cgroup_request req = {
-    .path = l ? l->cgroups_path : NULL, .id = c->o->id, .root = c->ctx->root, .res = l ? l->resources : NULL,
+    .path = l ? l->cgroups_path : NULL,
+    .id = c->o->id,
+    .root = c->ctx->root,
+    .res = l ? l->resources : NULL,
     .annotations = &c->cfg->annotations,
   };
 
@@ -229,9 +232,20 @@ static int
 spawn (struct creation *c, struct rt_error *err)
 {
   struct rt_init_args a = {
-    .ctx = c->ctx, .opts = c->o, .cfg = c->cfg, .rootfs = c->rootfs, .bundle = c->bundle, .ns = c->ns,
-    .sync_fd = c->sync[1], .fifo_fd = c->fifo_fd, .console_fd = c->console_fd, .cgroup_dirs = c->cg.dirs,
-    .cgroup_dirs_len = c->cg.len, .seccomp = &c->seccomp, .join = &c->join, .parent_fds = { c->dirfd, c->cg.clone_fd },
+    .ctx = c->ctx,
+    .opts = c->o,
+    .cfg = c->cfg,
+    .rootfs = c->rootfs,
+    .bundle = c->bundle,
+    .ns = c->ns,
+    .sync_fd = c->sync[1],
+    .fifo_fd = c->fifo_fd,
+    .console_fd = c->console_fd,
+    .cgroup_dirs = c->cg.dirs,
+    .cgroup_dirs_len = c->cg.len,
+    .seccomp = &c->seccomp,
+    .join = &c->join,
+    .parent_fds = { c->dirfd, c->cg.clone_fd },
   };
   bool joins_mount_ns = rt_namespaces_has (&c->ns, "mount") && !rt_namespaces_new (&c->ns, "mount");
   unsigned long flags = c->ns.clone_flags;
@@ -311,8 +325,8 @@ run_create_hooks (struct creation *c, struct rt_error *err)
    * meaning, which crun keeps); createRuntime sees the creation going on */
   if (h && h->prestart_len > 0)
     {
-      cleanup_free char *created = rt_container_state_json (c->o->id, "created", c->pid, c->bundle,
-                                                            &c->cfg->annotations);
+      cleanup_free char *created =
+          rt_container_state_json (c->o->id, "created", c->pid, c->bundle, &c->cfg->annotations);
       if (created == NULL || rt_hooks_run (h->prestart, h->prestart_len, "prestart", created, err) < 0)
         return created ? -1 : rt_error_set (err, ENOMEM, "state");
     }
@@ -401,7 +415,8 @@ rt_container_create (struct rt_context *ctx, const struct rt_create_opts *o, str
       goto out;
     }
   if (make_state_dir (&c, err) < 0 || make_cgroup (&c, err) < 0 || prepare_channels (&c, err) < 0
-      || rt_mounts_prepare (c.cfg, c.bundle, err) < 0 || spawn (&c, err) < 0 || run_create_hooks (&c, err) < 0 || finish (&c, err) < 0)
+      || rt_mounts_prepare (c.cfg, c.bundle, err) < 0 || spawn (&c, err) < 0 || run_create_hooks (&c, err) < 0
+      || finish (&c, err) < 0)
     goto out_ctx;
   ret = 0;
   out->pid = c.pid;

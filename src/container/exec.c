@@ -389,8 +389,8 @@ prepare (struct execution *e, struct rt_error *err)
     {
       /* the agent gets the container's state, as runc sends it for an
        * exec: running, the init's pid (the child inherits this copy) */
-      cleanup_free char *state = rt_container_state_json (e->state.id, "running", e->state.pid, e->state.bundle,
-                                                          &e->state.annotations);
+      cleanup_free char *state =
+          rt_container_state_json (e->state.id, "running", e->state.pid, e->state.bundle, &e->state.annotations);
       if (state == NULL || rt_seccomp_set_state (state, err) < 0)
         return state ? -1 : rt_error_set (err, ENOMEM, "seccomp");
     }
@@ -445,8 +445,8 @@ exec_child (struct execution *e)
     _exit (EXIT_FAILURE);
   if (rt_cgroup_join_self (&e->join, &err) < 0 || enter_container (e, &err) < 0
       || rt_env_default_home (&e->p->env, &e->p->env_len, e->p->user ? e->p->user->uid : 0, &err) < 0
-      || rt_cwd_apply (e->p, &err) < 0 || rt_exec_lookup (e->p, &exe, &err) < 0
-      || rt_exec_refuse_self (exe, &err) < 0 || rt_persona_apply (e->cfg->linux, &err) < 0
+      || rt_cwd_apply (e->p, &err) < 0 || rt_exec_lookup (e->p, &exe, &err) < 0 || rt_exec_refuse_self (exe, &err) < 0
+      || rt_persona_apply (e->cfg->linux, &err) < 0
       || rt_process_become (e->p, &e->seccomp, e->o->preserve_fds, &err) < 0)
     rt_sync_fail (e->sync[1], &err);
   /* a detached process outlives rt */
@@ -595,7 +595,13 @@ int
 rt_container_exec (struct rt_context *ctx, const struct rt_exec_opts *o, struct rt_error *err)
 {
   struct execution e = {
-    .ctx = ctx, .o = o, .dirfd = -1, .rootfd = -1, .cg = { .clone_fd = -1 }, .sync = { -1, -1 }, .console = { -1, -1 },
+    .ctx = ctx,
+    .o = o,
+    .dirfd = -1,
+    .rootfd = -1,
+    .cg = { .clone_fd = -1 },
+    .sync = { -1, -1 },
+    .console = { -1, -1 },
     .pidfd = -1,
   };
   int ret, i;

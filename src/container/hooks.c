@@ -110,8 +110,8 @@ run_one (const oci_hook *h, const char *kind, size_t i, const char *state, struc
   if (r < 0)
     return rt_error_set (err, errno, "error running hook #%zu: %s hook `%s`: wait", i, kind, h->path);
   if (r > 0)
-    return rt_error_set (err, ETIMEDOUT, "error running hook #%zu: %s hook `%s`: killed after its timeout of %llds", i, kind, h->path,
-                         (long long) h->timeout);
+    return rt_error_set (err, ETIMEDOUT, "error running hook #%zu: %s hook `%s`: killed after its timeout of %llds", i,
+                         kind, h->path, (long long) h->timeout);
   if (WIFEXITED (status) && WEXITSTATUS (status) == 0)
     return 0;
   if (WIFSIGNALED (status))
@@ -144,8 +144,7 @@ rt_hooks_create_needs_state (const oci_config *cfg)
 
   if (cfg->linux && cfg->linux->seccomp && cfg->linux->seccomp->listener_path)
     return true;
-  return h
-         && h->prestart_len + h->create_runtime_len + h->create_container_len + h->start_container_len > 0;
+  return h && h->prestart_len + h->create_runtime_len + h->create_container_len + h->start_container_len > 0;
 }
 
 void

@@ -25,8 +25,11 @@ char *
 rt_container_state_json (const char *id, const char *status, pid_t pid, const char *bundle,
                          const oci_strmap *annotations)
 {
-  oci_state s = { .oci_version = (char *) OCI_SPEC_VERSION, .id = (char *) id, .status = (char *) status,
-                  .pid = pid, .bundle = (char *) bundle };
+  oci_state s = { .oci_version = (char *) OCI_SPEC_VERSION,
+                  .id = (char *) id,
+                  .status = (char *) status,
+                  .pid = pid,
+                  .bundle = (char *) bundle };
   char *perr = NULL, *json;
 
   if (annotations)
@@ -315,8 +318,7 @@ remove_cgroup (const struct rt_state *s, struct rt_error *err)
 }
 
 int
-rt_container_delete (struct rt_context *ctx, const char *id, bool force, const oci_config *known,
-                     struct rt_error *err)
+rt_container_delete (struct rt_context *ctx, const char *id, bool force, const oci_config *known, struct rt_error *err)
 {
   cleanup_close int dirfd = rt_state_dir_open (ctx->root, id, true, err);
   struct rt_state s;

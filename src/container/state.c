@@ -229,8 +229,9 @@ rt_state_read (int dirfd, struct rt_state *s, struct rt_error *err)
       /* a create killed before its first state write: no container yet */
       if (err && err->errnum == ENOENT)
         {
-          rt_error_set (err, 0, RT_ERR_NOT_EXIST " (its creation was interrupted: "
-                                                 "`rt delete --force` removes what is left)");
+          rt_error_set (err, 0,
+                        RT_ERR_NOT_EXIST " (its creation was interrupted: "
+                                         "`rt delete --force` removes what is left)");
           if (err)
             err->errnum = ENOENT;
           return -1;

@@ -18,8 +18,8 @@ struct rt_state
   unsigned long long start_time; /* of pid, from /proc/pid/stat: detects pid reuse */
   char *bundle;
   char *rootfs;
-  char *created;                 /* RFC 3339 */
-  char **cgroup_dirs;            /* the container's directory in each hierarchy */
+  char *created;      /* RFC 3339 */
+  char **cgroup_dirs; /* the container's directory in each hierarchy */
   size_t cgroup_dirs_len;
   bool creating;
   bool systemd;
@@ -49,8 +49,9 @@ void rt_state_free (struct rt_state *s);
 static inline struct rt_cgroup
 rt_state_cgroup (const struct rt_state *s)
 {
-  struct rt_cgroup cg = { .dirs = s->cgroup_dirs, .len = s->cgroup_dirs_len, .shared = s->cgroup_shared,
-                          .clone_fd = -1 };
+  struct rt_cgroup cg = {
+    .dirs = s->cgroup_dirs, .len = s->cgroup_dirs_len, .shared = s->cgroup_shared, .clone_fd = -1
+  };
   return cg;
 }
 

@@ -177,12 +177,12 @@ rt_config_validate (const oci_config *cfg, struct rt_error *err)
   if (cfg->process && cfg->process->args_len == 0)
     return rt_error_set (err, 0, ".process.args: missing required property");
   if (cfg->process && (cfg->process->cwd == NULL || cfg->process->cwd[0] != '/'))
-    return rt_error_set (err, 0, ".process.cwd: `%s` is not an absolute path", cfg->process->cwd ? cfg->process->cwd : "");
+    return rt_error_set (err, 0, ".process.cwd: `%s` is not an absolute path",
+                         cfg->process->cwd ? cfg->process->cwd : "");
   if (strncmp (cfg->oci_version, "1.", 2) != 0)
     return rt_error_set (err, 0, ".ociVersion: unsupported version \"%s\" (rt implements %s)", cfg->oci_version,
                          OCI_SPEC_VERSION);
-  if (check_devices (cfg->linux, err) < 0
-      || (cfg->process && check_rlimits (cfg->process, err) < 0)
+  if (check_devices (cfg->linux, err) < 0 || (cfg->process && check_rlimits (cfg->process, err) < 0)
       || check_namespaces (cfg, err) < 0 || check_hooks (cfg->hooks, err) < 0
       || check_device_rules (cfg->linux, err) < 0)
     return -1;

@@ -39,8 +39,7 @@ warn_unknown (char **names, size_t n, const char *set)
       if (e == NULL)
         rt_log_warning (".process.capabilities.%s[%zu]: unknown capability \"%s\", ignored", set, i, names[i]);
       else if (e->value > (uint64_t) cap_max_bits () - 1)
-        rt_log_warning (".process.capabilities.%s[%zu]: %s is not known to this kernel, ignored", set, i,
-                        names[i]);
+        rt_log_warning (".process.capabilities.%s[%zu]: %s is not known to this kernel, ignored", set, i, names[i]);
     }
 }
 

@@ -20,7 +20,7 @@ static const struct
   const char *path;
   unsigned major, minor;
 } default_devices[] = {
-  { "/dev/null", 1, 3 },   { "/dev/zero", 1, 5 }, { "/dev/full", 1, 7 },
+  { "/dev/null", 1, 3 },   { "/dev/zero", 1, 5 },    { "/dev/full", 1, 7 },
   { "/dev/random", 1, 8 }, { "/dev/urandom", 1, 9 }, { "/dev/tty", 5, 0 },
 };
 
@@ -28,8 +28,10 @@ static const struct
 {
   const char *target, *link;
 } default_links[] = {
-  { "/proc/self/fd", "/dev/fd" },      { "/proc/self/fd/0", "/dev/stdin" },
-  { "/proc/self/fd/1", "/dev/stdout" }, { "/proc/self/fd/2", "/dev/stderr" },
+  { "/proc/self/fd", "/dev/fd" },
+  { "/proc/self/fd/0", "/dev/stdin" },
+  { "/proc/self/fd/1", "/dev/stdout" },
+  { "/proc/self/fd/2", "/dev/stderr" },
 };
 
 /* linux.devices may redefine a default device: then only its entry counts
@@ -84,8 +86,8 @@ open_parent (int rootfd, const char *path, const char **base, struct rt_error *e
 }
 
 static int
-make_node (int rootfd, const char *path, mode_t type, unsigned major, unsigned minor, mode_t mode, uid_t uid,
-           gid_t gid, bool bind_from_host, struct rt_error *err)
+make_node (int rootfd, const char *path, mode_t type, unsigned major, unsigned minor, mode_t mode, uid_t uid, gid_t gid,
+           bool bind_from_host, struct rt_error *err)
 {
   const char *base = NULL;
   cleanup_close int parent = open_parent (rootfd, path, &base, err);
@@ -169,8 +171,8 @@ rt_devices_create (int rootfd, const oci_config *cfg, bool bind_from_host, struc
       for (i = 0; i < sizeof default_devices / sizeof default_devices[0]; i++)
         if (!listed (l, default_devices[i].path)
             && make_node (rootfd, default_devices[i].path, S_IFCHR, default_devices[i].major, default_devices[i].minor,
-                       0666, 0, 0, bind_from_host, err)
-            < 0)
+                          0666, 0, 0, bind_from_host, err)
+                   < 0)
           return -1;
       if (make_links (rootfd, err) < 0)
         return -1;

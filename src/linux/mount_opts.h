@@ -15,7 +15,7 @@ struct rt_mount_opts
   unsigned long propagation; /* MS_SHARED etc, 0 for none */
   uint64_t attr_set;         /* mount_setattr, recursive */
   uint64_t attr_clr;
-  char *data;                /* unknown options, comma-joined: filesystem data */
+  char *data; /* unknown options, comma-joined: filesystem data */
   bool bind;
   bool tmpcopyup;
   bool idmap;        /* idmap or ridmap */

@@ -250,8 +250,8 @@ mount_cgroup_v1 (const struct rt_mount_ctx *c, const oci_mount *m, const struct 
       if (sub < 0)
         return rt_error_set (err, errno, "open `%s/%s`", m->destination, name);
       if (c->new_cgroupns)
-        r = rt_mount_fd (l.h[i].v2 ? "cgroup2" : "cgroup", sub, l.h[i].v2 ? "cgroup2" : "cgroup",
-                         o->flags & ~MS_REC, l.h[i].v2 ? NULL : l.h[i].controllers);
+        r = rt_mount_fd (l.h[i].v2 ? "cgroup2" : "cgroup", sub, l.h[i].v2 ? "cgroup2" : "cgroup", o->flags & ~MS_REC,
+                         l.h[i].v2 ? NULL : l.h[i].controllers);
       else
         {
           /* without a cgroup namespace, show the container its own cgroup */
@@ -487,8 +487,8 @@ mapping_userns (const oci_config *cfg, const oci_mount *m, const struct rt_mount
  * those can be idmapped, and the host's root reaches sources that the
  * container's root, in its user namespace, may not). */
 static int
-detached_tree (const oci_config *cfg, const char *bundle, const oci_mount *m, const struct rt_mount_opts *o,
-               bool idmap, struct rt_error *err)
+detached_tree (const oci_config *cfg, const char *bundle, const oci_mount *m, const struct rt_mount_opts *o, bool idmap,
+               struct rt_error *err)
 {
   const struct rt_mount_ctx c = { .bundle = bundle };
   cleanup_free char *src = bind_source (&c, m->source ? m->source : "");

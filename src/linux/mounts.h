@@ -11,13 +11,13 @@
 
 struct rt_mount_ctx
 {
-  int rootfd;              /* O_PATH of the rootfs (before pivot_root) */
-  const char *bundle;      /* relative bind sources are relative to it */
+  int rootfd;         /* O_PATH of the rootfs (before pivot_root) */
+  const char *bundle; /* relative bind sources are relative to it */
   bool new_cgroupns;
   bool new_userns;
   char *const *cgroup_dirs; /* the container's cgroups, for cgroup mounts without a cgroupns */
   size_t cgroup_dirs_len;
-  const char *mount_label; /* linux.mountLabel: context= for the filesystems that take one */
+  const char *mount_label;                      /* linux.mountLabel: context= for the filesystems that take one */
   const struct rt_cgroup_layout *cgroup_layout; /* the parent's reading where it holds here; NULL: read it */
 };
 

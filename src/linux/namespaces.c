@@ -52,8 +52,8 @@ open_ns (const char *path, int idx, size_t pos, struct rt_error *err)
     return rt_error_set (err, errno, ".linux.namespaces[%zu].path: open `%s`", pos, path);
   type = ioctl (fd, NS_GET_NSTYPE);
   if (type < 0)
-    return rt_error_set (err, errno == ENOTTY ? 0 : errno, ".linux.namespaces[%zu].path: `%s` is not a namespace",
-                         pos, path);
+    return rt_error_set (err, errno == ENOTTY ? 0 : errno, ".linux.namespaces[%zu].path: `%s` is not a namespace", pos,
+                         path);
   if ((unsigned long) type != oci_namespaces[idx].value)
     return rt_error_set (err, 0, ".linux.namespaces[%zu].path: `%s` is not a %s namespace", pos, path,
                          oci_namespaces[idx].name);

@@ -71,12 +71,14 @@ check_one (const oci_linux *l, size_t i, struct rt_error *err)
   if (!valid_name (name))
     return rt_error_set (err, 0, ".linux.netDevices[\"%s\"].name: \"%s\" is not a valid interface name", host, name);
   if (if_nametoindex (host) == 0)
-    return rt_error_set (err, errno == ENXIO ? ENODEV : errno, ".linux.netDevices[\"%s\"]: no interface \"%s\" on the host",
-                         host, host);
+    return rt_error_set (err, errno == ENXIO ? ENODEV : errno,
+                         ".linux.netDevices[\"%s\"]: no interface \"%s\" on the host", host, host);
   for (j = 0; j < i; j++)
-    if (strcmp (inside_name (l->net_devices.keys[j], l->net_devices.values[j]), name) == 0 && strchr (name, '%') == NULL)
-      return rt_error_set (err, 0, ".linux.netDevices[\"%s\"].name: \"%s\" is also the name of .linux.netDevices[\"%s\"]",
-                           host, name, l->net_devices.keys[j]);
+    if (strcmp (inside_name (l->net_devices.keys[j], l->net_devices.values[j]), name) == 0
+        && strchr (name, '%') == NULL)
+      return rt_error_set (err, 0,
+                           ".linux.netDevices[\"%s\"].name: \"%s\" is also the name of .linux.netDevices[\"%s\"]", host,
+                           name, l->net_devices.keys[j]);
   return 0;
 }
 
@@ -89,8 +91,9 @@ rt_netdev_check (const oci_config *cfg, struct rt_error *err)
   if (l == NULL || l->net_devices.len == 0)
     return 0;
   if (netns_of (l) == NULL)
-    return rt_error_set (err, 0, ".linux.netDevices: moving interfaces needs a network namespace of the container's "
-                                 "own: without one they would stay where they are");
+    return rt_error_set (err, 0,
+                         ".linux.netDevices: moving interfaces needs a network namespace of the container's "
+                         "own: without one they would stay where they are");
   for (i = 0; i < l->net_devices.len; i++)
     if (check_one (l, i, err) < 0)
       return -1;
@@ -142,8 +145,7 @@ name_free_inside (struct rt_nl *inside, const char *to, struct rt_error *err)
 /* The kernel drops a device's addresses when it changes namespace: copy
  * the permanent global ones, as the spec asks, then bring it up. */
 static int
-move_one (struct rt_nl *host, struct rt_nl *inside, int netns, const char *from, const char *to,
-          struct rt_error *err)
+move_one (struct rt_nl *host, struct rt_nl *inside, int netns, const char *from, const char *to, struct rt_error *err)
 {
   cleanup_free struct rt_nl_addr *addrs = NULL;
   size_t n = 0, i;

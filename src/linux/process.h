@@ -43,8 +43,7 @@ bool rt_selinux_enabled (void);
 /* The last steps before execve, shared by the container's init and exec:
  * session and terminal, rlimits, fds, LSM, seccomp, capabilities, user,
  * cwd and no_new_privs, in the order that lets each step still work. */
-int rt_process_become (const oci_process *p, const struct rt_seccomp *seccomp, int preserve_fds,
-                       struct rt_error *err);
+int rt_process_become (const oci_process *p, const struct rt_seccomp *seccomp, int preserve_fds, struct rt_error *err);
 int rt_hostname_apply (const oci_config *cfg, bool new_uts, struct rt_error *err);
 int rt_sysctl_apply (const oci_config *cfg, struct rt_error *err);
 

@@ -55,8 +55,7 @@ group_name (const oci_intel_rdt *r, const char *id)
 static bool
 has_schemata (const oci_intel_rdt *r)
 {
-  return (r->l3_cache_schema && *r->l3_cache_schema) || (r->mem_bw_schema && *r->mem_bw_schema)
-         || r->schemata_len > 0;
+  return (r->l3_cache_schema && *r->l3_cache_schema) || (r->mem_bw_schema && *r->mem_bw_schema) || r->schemata_len > 0;
 }
 
 static int
@@ -90,8 +89,9 @@ rt_rdt_check (const oci_config *cfg, struct rt_error *err)
       return -1;
   root = resctrl_root ();
   if (root == NULL)
-    return rt_error_set (err, 0, ".linux.intelRdt: resctrl is not mounted on this host (Intel RDT needs the "
-                                 "resctrl filesystem, e.g. on /sys/fs/resctrl)");
+    return rt_error_set (err, 0,
+                         ".linux.intelRdt: resctrl is not mounted on this host (Intel RDT needs the "
+                         "resctrl filesystem, e.g. on /sys/fs/resctrl)");
   return 0;
 }
 
@@ -274,4 +274,3 @@ rt_rdt_update (const char *id, const char *l3, const char *mb, struct rt_error *
     return -1;
   return 0;
 }
-

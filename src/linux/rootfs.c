@@ -297,8 +297,7 @@ readonly_path (struct finish *f, const char *path, size_t index, struct rt_error
   top = rt_open_in_root (f->rootfd, path, O_PATH | O_NOFOLLOW, 0, err);
   if (top < 0)
     return -1;
-  if (rt_mount_fd (NULL, top, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_REC,
-                   NULL)
+  if (rt_mount_fd (NULL, top, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_REC, NULL)
       < 0)
     return rt_error_set (err, errno, ".linux.readonlyPaths[%zu]: remount `%s` read-only", index, path);
   return 0;
@@ -340,8 +339,7 @@ rt_rootfs_finish (const oci_config *cfg, bool own_mount_ns, struct rt_error *err
                          cfg->root && cfg->root->readonly ? ".root.readonly" : ".linux.rootfsPropagation");
   if (l && l->rootfs_propagation && mount (NULL, "/", NULL, propagation_flags (l->rootfs_propagation, 0), NULL) < 0)
     return rt_error_set (err, errno, ".linux.rootfsPropagation: set `%s` on /", l->rootfs_propagation);
-  if (cfg->root && cfg->root->readonly
-      && mount (NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, NULL) < 0)
+  if (cfg->root && cfg->root->readonly && mount (NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, NULL) < 0)
     return rt_error_set (err, errno, ".root.readonly: remount / read-only");
   return 0;
 }

@@ -20,8 +20,7 @@
 #include "util/unixsock.h"
 
 static int
-action_of (const char *name, bool has_errno, uint32_t errno_ret, const char *where, uint32_t *out,
-           struct rt_error *err)
+action_of (const char *name, bool has_errno, uint32_t errno_ret, const char *where, uint32_t *out, struct rt_error *err)
 {
   const struct oci_name_value *e = oci_table_find (oci_seccomp_actions, name);
   uint32_t ret = has_errno ? errno_ret : EPERM;
@@ -56,8 +55,7 @@ repeats_an_arg (const struct scmp_arg_cmp *conds, size_t n)
 }
 
 static int
-add_rule (scmp_filter_ctx ctx, const oci_seccomp_syscall *sc, uint32_t action, int nr, size_t i,
-          struct rt_error *err)
+add_rule (scmp_filter_ctx ctx, const oci_seccomp_syscall *sc, uint32_t action, int nr, size_t i, struct rt_error *err)
 {
   cleanup_free struct scmp_arg_cmp *conds = calloc (sc->args_len + 1, sizeof *conds);
   size_t j;
@@ -116,7 +114,8 @@ add_syscalls (scmp_filter_ctx ctx, const oci_seccomp *s, uint32_t def, bool *not
           /* rt's child still writes once the filter is on (its errors, the
            * agent's message): an agent it waits on could never answer */
           if (action == SCMP_ACT_NOTIFY && strcmp (sc->names[j], "write") == 0)
-            return rt_error_set (err, 0, ".linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY cannot be used for the write syscall", i);
+            return rt_error_set (
+                err, 0, ".linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY cannot be used for the write syscall", i);
           if (action == SCMP_ACT_NOTIFY)
             *notify = true;
           if (action != def && add_rule (ctx, sc, action, nr, i, err) < 0)
@@ -165,8 +164,9 @@ connect_listener (const oci_seccomp *s, struct rt_seccomp *out, struct rt_error 
   if (!out->notify)
     return 0; /* the spec: without SCMP_ACT_NOTIFY the path is ignored */
   if (s->listener_path == NULL || *s->listener_path == '\0')
-    return rt_error_set (err, 0, ".linux.seccomp.listenerPath: SCMP_ACT_NOTIFY needs a seccomp agent to send the "
-                                 "notification fd to");
+    return rt_error_set (err, 0,
+                         ".linux.seccomp.listenerPath: SCMP_ACT_NOTIFY needs a seccomp agent to send the "
+                         "notification fd to");
   fd = rt_unix_connect (s->listener_path, ".linux.seccomp.listenerPath", err);
   if (fd < 0)
     return rt_error_prefix (err, "failed to connect with seccomp agent specified in the seccomp profile");
@@ -316,9 +316,9 @@ rt_seccomp_compile (const oci_seccomp *s, struct rt_seccomp *out, struct rt_erro
   seccomp_attr_set (ctx, SCMP_FLTATR_CTL_NNP, 0);
   if (def == SCMP_ACT_NOTIFY)
     out->notify = true;
-  if (add_archs (ctx, s, err) == 0 && add_syscalls (ctx, s, def, &out->notify, err) == 0
-      && set_flags (s, out, err) == 0 && export_bpf (ctx, out, err) == 0
-      && prepend_enosys_stub (s, def, out, err) == 0 && connect_listener (s, out, err) == 0)
+  if (add_archs (ctx, s, err) == 0 && add_syscalls (ctx, s, def, &out->notify, err) == 0 && set_flags (s, out, err) == 0
+      && export_bpf (ctx, out, err) == 0 && prepend_enosys_stub (s, def, out, err) == 0
+      && connect_listener (s, out, err) == 0)
     ret = 0;
   seccomp_release (ctx);
   if (ret < 0)
@@ -412,8 +412,8 @@ process_state (const struct rt_seccomp *s, struct rt_error *err)
       rt_error_set (err, ENOMEM, "seccomp");
       return NULL;
     }
-  if (asprintf (&r, "{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d%s%s,\"state\":%s}",
-                OCI_SPEC_VERSION, pid, meta ? ",\"metadata\":" : "", meta ? meta : "", container_state)
+  if (asprintf (&r, "{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d%s%s,\"state\":%s}", OCI_SPEC_VERSION,
+                pid, meta ? ",\"metadata\":" : "", meta ? meta : "", container_state)
       < 0)
     {
       rt_error_set (err, ENOMEM, "seccomp");

@@ -11,16 +11,16 @@
 
 struct rt_seccomp
 {
-  void *filter;          /* struct sock_filter[] */
-  unsigned short len;    /* instructions */
-  unsigned int flags;    /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
-  bool notify;           /* a rule uses SCMP_ACT_NOTIFY: a listener fd comes back */
+  void *filter;       /* struct sock_filter[] */
+  unsigned short len; /* instructions */
+  unsigned int flags; /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
+  bool notify;        /* a rule uses SCMP_ACT_NOTIFY: a listener fd comes back */
   /* With notify: the seccomp agent at listenerPath, connected by the
    * parent (as root, on the host's filesystem, before the clone): the
    * child cannot reach the path from inside its root. */
   bool has_listener;
-  int listener_fd;       /* SOCK_STREAM, close-on-exec */
-  char *metadata;        /* listenerMetadata, or NULL */
+  int listener_fd; /* SOCK_STREAM, close-on-exec */
+  char *metadata;  /* listenerMetadata, or NULL */
 };
 
 /* Compiles the profile and, for SCMP_ACT_NOTIFY, connects to listenerPath. */

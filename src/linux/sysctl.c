@@ -10,7 +10,7 @@
 
 /* The System V IPC limits live in the ipc namespace; fs.mqueue.* too. */
 static const char *const ipc_keys[] = {
-  "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall",
+  "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",          "kernel.sem", "kernel.shmall",
   "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced", NULL,
 };
 
@@ -72,13 +72,15 @@ check_net (const oci_linux *l, struct rt_error *err)
   bool hosts = false;
 
   if (ns == NULL)
-    return rt_error_set (err, 0, "needs a network namespace of the container's own: without one it would change the host's");
+    return rt_error_set (err, 0,
+                         "needs a network namespace of the container's own: without one it would change the host's");
   if (ns->path == NULL || ns->path[0] == '\0')
     return 0;
   if (netns_is_hosts (ns->path, &hosts, err) < 0)
     return -1;
   if (hosts)
-    return rt_error_set (err, 0, "the network namespace `%s` is the host's: the sysctl would change the host's", ns->path);
+    return rt_error_set (err, 0, "the network namespace `%s` is the host's: the sysctl would change the host's",
+                         ns->path);
   return 0;
 }
 
@@ -94,19 +96,22 @@ check_key (const oci_linux *l, const char *raw, struct rt_error *err)
     return rt_error_set (err, 0, "invalid key");
   if (in_list (ipc_keys, key) || strncmp (key, "fs.mqueue.", 10) == 0)
     return find_ns (l, "ipc") ? 0
-                              : rt_error_set (err, 0, "needs an ipc namespace (new or joined): without one it "
-                                                      "would change the host's");
+                              : rt_error_set (err, 0,
+                                              "needs an ipc namespace (new or joined): without one it "
+                                              "would change the host's");
   if (strncmp (key, "net.", 4) == 0)
     return check_net (l, err);
   if (strcmp (key, "kernel.hostname") == 0 || strcmp (key, "kernel.domainname") == 0)
     return find_ns (l, "uts") ? 0
-                              : rt_error_set (err, 0, "needs a uts namespace (new or joined): without one it "
-                                                      "would change the host's");
+                              : rt_error_set (err, 0,
+                                              "needs a uts namespace (new or joined): without one it "
+                                              "would change the host's");
   /* per-user-namespace counters (user.max_*), as runc allows them */
   if (strncmp (key, "user.", 5) == 0)
     return find_ns (l, "user") ? 0
-                               : rt_error_set (err, 0, "needs a user namespace (new or joined): without one it "
-                                                       "would change the host's limits");
+                               : rt_error_set (err, 0,
+                                               "needs a user namespace (new or joined): without one it "
+                                               "would change the host's limits");
   return rt_error_set (err, 0, "\"%s\" is not in a namespace rt can isolate: it would change the host", raw);
 }
 

@@ -57,7 +57,11 @@ rt_error_prefix (struct rt_error *err, const char *fmt, ...)
   va_end (ap);
   if (ctx == NULL)
     return -1;
-  if (asprintf (&joined, "%s: %s", ctx, err->msg ? err->msg : err->errnum ? strerror (err->errnum) : "unknown error") < 0)
+  if (asprintf (&joined, "%s: %s", ctx,
+                err->msg      ? err->msg
+                : err->errnum ? strerror (err->errnum)
+                              : "unknown error")
+      < 0)
     joined = NULL;
   free (ctx);
   if (joined != NULL)

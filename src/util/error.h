@@ -7,9 +7,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-struct rt_error {
-  int errnum;  /* errno of the root cause, 0 when there is none */
-  char *msg;   /* heap string, NULL when no error is set */
+struct rt_error
+{
+  int errnum; /* errno of the root cause, 0 when there is none */
+  char *msg;  /* heap string, NULL when no error is set */
 };
 
 #define RT_PRINTF(a, b) __attribute__ ((format (printf, a, b)))
@@ -34,6 +35,9 @@ const char *rt_errno_text (int e, char *buf, size_t size);
 /* C's capitalised message ("Bad system call") in Go's case, in place. */
 char *rt_go_words (char *text);
 
-#define RT_ERROR_INIT { 0, NULL }
+#define RT_ERROR_INIT                                                                                                  \
+  {                                                                                                                    \
+    0, NULL                                                                                                            \
+  }
 
 #endif

@@ -153,8 +153,7 @@ replace_with (int dirfd, const char *tmp, const char *name)
 }
 
 int
-rt_write_file_atomic_at (int dirfd, const char *name, const char *data, size_t len, mode_t mode,
-                         struct rt_error *err)
+rt_write_file_atomic_at (int dirfd, const char *name, const char *data, size_t len, mode_t mode, struct rt_error *err)
 {
   cleanup_free char *tmp = NULL;
   cleanup_close int fd = -1;
@@ -236,9 +235,7 @@ rt_rm_rf_at (int parentfd, const char *name, struct rt_error *err)
   if (fd < 0)
     {
       if (errno == ENOTDIR || errno == ELOOP)
-        return unlinkat (parentfd, name, 0) < 0 && errno != ENOENT
-                   ? rt_error_set (err, errno, "unlink `%s`", name)
-                   : 0;
+        return unlinkat (parentfd, name, 0) < 0 && errno != ENOENT ? rt_error_set (err, errno, "unlink `%s`", name) : 0;
       return errno == ENOENT ? 0 : rt_error_set (err, errno, "open `%s`", name);
     }
   d = fdopendir (rt_steal_fd (&fd));
@@ -334,8 +331,7 @@ open_in_root_walk (int rootfd, const char *path, int flags, mode_t mode, int dep
             return -1;
           return open_in_root_walk (rootfd, full, flags, mode, depth + 1);
         }
-      fd = openat (cur, comp, next ? (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : (flags | O_NOFOLLOW),
-                   mode);
+      fd = openat (cur, comp, next ? (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : (flags | O_NOFOLLOW), mode);
       if (fd < 0)
         return -1;
       close (cur);

@@ -10,8 +10,7 @@
 char *read_fixture (const char *name, size_t *len);
 
 /* Asserts that parsing json as type t from `source` fails with exactly msg. */
-void expect_error (const struct oci_type *t, const char *source, const char *json,
-                   const char *msg);
+void expect_error (const struct oci_type *t, const char *source, const char *json, const char *msg);
 /* The same for config.json. */
 void expect_config_error (const char *json, const char *msg);
 

@@ -69,11 +69,14 @@ Test (mount_opts, bad_idmap_values)
   {
     const char *opt, *msg;
   } cases[] = {
-    { "idmap=uids=0-1-x;gids=0-1-1", "`idmap=uids=0-1-x;gids=0-1-1`: invalid mapping (expected A-B-C triplets joined by #)" },
+    { "idmap=uids=0-1-x;gids=0-1-1",
+      "`idmap=uids=0-1-x;gids=0-1-1`: invalid mapping (expected A-B-C triplets joined by #)" },
     { "idmap=uids=0-1-1", "`idmap=uids=0-1-1`: an id-mapped mount needs both uids= and gids=" },
     { "idmap=users=0-1-1", "`idmap=users=0-1-1`: expected uids=... or gids=..." },
-    { "idmap=uids=@1-3-10;gids=0-1-1", "`idmap=uids=@1-3-10;gids=0-1-1`: mappings relative to the container's (`@`) are not supported" },
-    { "idmap=uids=0-1-99999999999;gids=0-1-1", "`idmap=uids=0-1-99999999999;gids=0-1-1`: invalid mapping (expected A-B-C triplets joined by #)" },
+    { "idmap=uids=@1-3-10;gids=0-1-1",
+      "`idmap=uids=@1-3-10;gids=0-1-1`: mappings relative to the container's (`@`) are not supported" },
+    { "idmap=uids=0-1-99999999999;gids=0-1-1",
+      "`idmap=uids=0-1-99999999999;gids=0-1-1`: invalid mapping (expected A-B-C triplets joined by #)" },
   };
   size_t i;
 

@@ -6,13 +6,13 @@
 /* A capture of this project's hybrid host (v1 controllers and a cgroup2
  * with hugetlb only), with a bind mount whose path has a space and a tab,
  * optional fields, and a line that is not mountinfo. */
-static const char capture[]
-    = "21 26 0:20 / /proc rw,relatime - proc proc rw\n"
-      "22 26 0:21 / /sys rw,relatime - sysfs sysfs rw\n"
-      "31 30 0:28 / /sys/fs/cgroup/cpu rw,relatime shared:9 - cgroup cgroup rw,cpu\n"
-      "40 30 0:37 / /sys/fs/cgroup/unified rw,nosuid,nodev,noexec,relatime - cgroup2 cgroup2 rw\n"
-      "not a mountinfo line\n"
-      "77 26 8:1 /srv/data\\040dir /mnt/a\\011b rw master:3 unbindable - ext4 /dev/sda1 rw,errors=remount-ro";
+static const char capture[] =
+    "21 26 0:20 / /proc rw,relatime - proc proc rw\n"
+    "22 26 0:21 / /sys rw,relatime - sysfs sysfs rw\n"
+    "31 30 0:28 / /sys/fs/cgroup/cpu rw,relatime shared:9 - cgroup cgroup rw,cpu\n"
+    "40 30 0:37 / /sys/fs/cgroup/unified rw,nosuid,nodev,noexec,relatime - cgroup2 cgroup2 rw\n"
+    "not a mountinfo line\n"
+    "77 26 8:1 /srv/data\\040dir /mnt/a\\011b rw master:3 unbindable - ext4 /dev/sda1 rw,errors=remount-ro";
 
 Test (mountinfo, fields)
 {

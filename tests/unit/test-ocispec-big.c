@@ -69,8 +69,7 @@ big_env_config (size_t *entries, size_t *len)
   put (&t, "{\"ociVersion\":\"1.2.0\",\"process\":{\"env\":[");
   while (t.len < BIG)
     {
-      snprintf (entry, sizeof (entry), "%s\"VAR_%zu=0123456789abcdefghijklmnopqrstuvwxyz\"",
-                n ? "," : "", n);
+      snprintf (entry, sizeof (entry), "%s\"VAR_%zu=0123456789abcdefghijklmnopqrstuvwxyz\"", n ? "," : "", n);
       put (&t, entry);
       n++;
     }
@@ -122,8 +121,10 @@ Test (big, annotations_and_mounts, .timeout = 60)
   put (&t, ",\"org.example.key.0\":\"last\"},\"mounts\":[");
   for (size_t m = 0; t.len < BIG; m++)
     {
-      snprintf (item, sizeof (item), "%s{\"destination\":\"/m/%zu\",\"type\":\"bind\","
-                "\"source\":\"/s\",\"options\":[\"rbind\",\"ro\"]}", m ? "," : "", m);
+      snprintf (item, sizeof (item),
+                "%s{\"destination\":\"/m/%zu\",\"type\":\"bind\","
+                "\"source\":\"/s\",\"options\":[\"rbind\",\"ro\"]}",
+                m ? "," : "", m);
       put (&t, item);
     }
   put (&t, "]}");
@@ -131,8 +132,7 @@ Test (big, annotations_and_mounts, .timeout = 60)
   c = oci_config_parse (t.s, t.len, "config.json", &err);
   elapsed = now () - t0;
   cr_assert_not_null (c, "%s", err);
-  cr_log_info ("parsed %zu bytes (%zu annotations, %zu mounts) in %.3f s", t.len, n,
-               c->mounts_len, elapsed);
+  cr_log_info ("parsed %zu bytes (%zu annotations, %zu mounts) in %.3f s", t.len, n, c->mounts_len, elapsed);
   expect_fast (elapsed);
   /* The repeated key replaced the first one. */
   cr_assert_eq (c->annotations.len, n);

@@ -49,15 +49,24 @@ Test (state, emits_pid_and_strings_always)
 
 Test (state, required_and_types)
 {
-  expect_error (&oci_state_type, "state.json", "{\"ociVersion\":\"1\",\"status\":\"created\","
-                "\"bundle\":\"/b\"}", "state.json: .id: missing required property");
-  expect_error (&oci_state_type, "state.json", "{\"ociVersion\":\"1\",\"id\":\"x\","
-                "\"bundle\":\"/b\"}", "state.json: .status: missing required property");
-  expect_error (&oci_state_type, "state.json", "{\"ociVersion\":\"1\",\"id\":\"x\","
-                "\"status\":\"created\"}", "state.json: .bundle: missing required property");
-  expect_error (&oci_state_type, "state.json", "{\"id\":\"x\",\"status\":\"created\","
-                "\"bundle\":\"/b\"}", "state.json: .ociVersion: missing required property");
-  expect_error (&oci_state_type, "state.json", "{\"ociVersion\":\"1\",\"id\":\"x\",\"status\":"
+  expect_error (&oci_state_type, "state.json",
+                "{\"ociVersion\":\"1\",\"status\":\"created\","
+                "\"bundle\":\"/b\"}",
+                "state.json: .id: missing required property");
+  expect_error (&oci_state_type, "state.json",
+                "{\"ociVersion\":\"1\",\"id\":\"x\","
+                "\"bundle\":\"/b\"}",
+                "state.json: .status: missing required property");
+  expect_error (&oci_state_type, "state.json",
+                "{\"ociVersion\":\"1\",\"id\":\"x\","
+                "\"status\":\"created\"}",
+                "state.json: .bundle: missing required property");
+  expect_error (&oci_state_type, "state.json",
+                "{\"id\":\"x\",\"status\":\"created\","
+                "\"bundle\":\"/b\"}",
+                "state.json: .ociVersion: missing required property");
+  expect_error (&oci_state_type, "state.json",
+                "{\"ociVersion\":\"1\",\"id\":\"x\",\"status\":"
                 "\"created\",\"bundle\":\"/b\",\"pid\":-2147483649}",
                 "state.json: .pid: value -2147483649 out of range for a 32-bit integer");
 }
@@ -102,8 +111,7 @@ Test (features, emit_follows_has_flags)
   l.intel_rdt = &rdt;
   l.mount_extensions = &mx;
   f.linux = &l;
-  cr_assert_eq (oci_strmap_set (&f.annotations, "io.github.seccomp.libseccomp.version", "2.5.4"),
-                0);
+  cr_assert_eq (oci_strmap_set (&f.annotations, "io.github.seccomp.libseccomp.version", "2.5.4"), 0);
   out = oci_features_emit (&f, false, &err);
   cr_assert_str_eq (out, "{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.3.0\",\"hooks\":"
                          "[\"prestart\"],\"mountOptions\":[\"ro\"],\"linux\":{\"namespaces\":"
@@ -136,18 +144,17 @@ Test (features, emit_follows_has_flags)
 
 Test (features, every_field_round_trips)
 {
-  const char *json
-    = "{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.3.0\",\"hooks\":[\"prestart\","
-      "\"poststop\"],\"mountOptions\":[\"ro\",\"rbind\"],\"linux\":{\"namespaces\":[\"pid\"],"
-      "\"capabilities\":[\"CAP_CHOWN\"],\"cgroup\":{\"v1\":true,\"v2\":true,\"systemd\":true,"
-      "\"systemdUser\":true,\"rdma\":true},\"seccomp\":{\"enabled\":true,\"actions\":"
-      "[\"SCMP_ACT_ALLOW\"],\"operators\":[\"SCMP_CMP_EQ\"],\"archs\":[\"SCMP_ARCH_X86_64\"],"
-      "\"knownFlags\":[\"SECCOMP_FILTER_FLAG_LOG\"],\"supportedFlags\":"
-      "[\"SECCOMP_FILTER_FLAG_LOG\"]},\"apparmor\":{\"enabled\":true},\"selinux\":{\"enabled\":"
-      "true},\"intelRdt\":{\"enabled\":true,\"schemata\":true,\"monitoring\":true},\"memoryPolicy\":"
-      "{\"modes\":[\"MPOL_BIND\"],\"flags\":[\"MPOL_F_STATIC_NODES\"]},\"mountExtensions\":{\"idmap\":"
-      "{\"enabled\":true}},\"netDevices\":{\"enabled\":true}},"
-      "\"annotations\":{\"a\":\"b\"},\"potentiallyUnsafeConfigAnnotations\":[\"run.oci.\"]}";
+  const char *json = "{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.3.0\",\"hooks\":[\"prestart\","
+                     "\"poststop\"],\"mountOptions\":[\"ro\",\"rbind\"],\"linux\":{\"namespaces\":[\"pid\"],"
+                     "\"capabilities\":[\"CAP_CHOWN\"],\"cgroup\":{\"v1\":true,\"v2\":true,\"systemd\":true,"
+                     "\"systemdUser\":true,\"rdma\":true},\"seccomp\":{\"enabled\":true,\"actions\":"
+                     "[\"SCMP_ACT_ALLOW\"],\"operators\":[\"SCMP_CMP_EQ\"],\"archs\":[\"SCMP_ARCH_X86_64\"],"
+                     "\"knownFlags\":[\"SECCOMP_FILTER_FLAG_LOG\"],\"supportedFlags\":"
+                     "[\"SECCOMP_FILTER_FLAG_LOG\"]},\"apparmor\":{\"enabled\":true},\"selinux\":{\"enabled\":"
+                     "true},\"intelRdt\":{\"enabled\":true,\"schemata\":true,\"monitoring\":true},\"memoryPolicy\":"
+                     "{\"modes\":[\"MPOL_BIND\"],\"flags\":[\"MPOL_F_STATIC_NODES\"]},\"mountExtensions\":{\"idmap\":"
+                     "{\"enabled\":true}},\"netDevices\":{\"enabled\":true}},"
+                     "\"annotations\":{\"a\":\"b\"},\"potentiallyUnsafeConfigAnnotations\":[\"run.oci.\"]}";
   oci_features *f = parse_ok (&oci_features_type, json);
   char *out = emit_ok (&oci_features_type, f, false);
 
@@ -157,8 +164,8 @@ Test (features, every_field_round_trips)
   oci_features_free (f);
 }
 
-static const char process_json[]
-  = "{\"terminal\":true,\"consoleSize\":{\"height\":24,\"width\":80},\"user\":{\"uid\":1,"
+static const char process_json[] =
+    "{\"terminal\":true,\"consoleSize\":{\"height\":24,\"width\":80},\"user\":{\"uid\":1,"
     "\"gid\":2,\"umask\":0,\"additionalGids\":[3,4]},\"args\":[\"/bin/sh\",\"-c\",\"id\"],"
     "\"env\":[\"A=1\"],\"cwd\":\"/tmp\",\"capabilities\":{\"bounding\":[\"CAP_KILL\"]},"
     "\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":10,\"soft\":5}],\"noNewPrivileges\":true,"
@@ -188,11 +195,9 @@ Test (process, errors_are_rooted_at_the_process)
                 "process.json: .user.uid: expected an unsigned 32-bit integer, got string");
   expect_error (&oci_process_type, "process.json", "{\"args\":[\"sh\"]}",
                 "process.json: .cwd: missing required property");
-  expect_error (&oci_process_type, "process.json",
-                "{\"cwd\":\"/\",\"capabilities\":{\"bounding\":[7]}}",
+  expect_error (&oci_process_type, "process.json", "{\"cwd\":\"/\",\"capabilities\":{\"bounding\":[7]}}",
                 "process.json: .capabilities.bounding[0]: expected a string, got integer");
-  expect_error (&oci_process_type, "process.json", "[]",
-                "process.json: expected a JSON object at the top level");
+  expect_error (&oci_process_type, "process.json", "[]", "process.json: expected a JSON object at the top level");
 }
 
 Test (process, dup_is_deep)

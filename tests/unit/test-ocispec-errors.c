@@ -41,8 +41,7 @@ Test (errors, the_documented_messages)
     { PROCESS ("\"user\":{\"uid\":4294967296,\"gid\":0}"),
       "config.json: .process.user.uid: value 4294967296 out of range for an unsigned 32-bit "
       "integer" },
-    { "{\"ociVersion\":\"1.2.0\",\"root\":{\"readonly\":true}}",
-      "config.json: .root.path: missing required property" },
+    { "{\"ociVersion\":\"1.2.0\",\"root\":{\"readonly\":true}}", "config.json: .root.path: missing required property" },
     { "{\"ociVersion\":", "config.json: invalid JSON: parse error: premature EOF" },
     { "[]", "config.json: expected a JSON object at the top level" },
   };
@@ -54,15 +53,11 @@ Test (errors, wrong_type_at_every_depth)
 {
   static const struct bad cases[] = {
     { "{\"ociVersion\":1.2}", "config.json: .ociVersion: expected a string, got number" },
-    { "{\"ociVersion\":\"1.2.0\",\"process\":[]}",
-      "config.json: .process: expected an object, got array" },
-    { "{\"ociVersion\":\"1.2.0\",\"hostname\":true}",
-      "config.json: .hostname: expected a string, got boolean" },
-    { PROCESS ("\"terminal\":\"yes\""),
-      "config.json: .process.terminal: expected a boolean, got string" },
+    { "{\"ociVersion\":\"1.2.0\",\"process\":[]}", "config.json: .process: expected an object, got array" },
+    { "{\"ociVersion\":\"1.2.0\",\"hostname\":true}", "config.json: .hostname: expected a string, got boolean" },
+    { PROCESS ("\"terminal\":\"yes\""), "config.json: .process.terminal: expected a boolean, got string" },
     { PROCESS ("\"args\":\"sh\""), "config.json: .process.args: expected an array, got string" },
-    { PROCESS ("\"args\":[\"sh\",1]"),
-      "config.json: .process.args[1]: expected a string, got integer" },
+    { PROCESS ("\"args\":[\"sh\",1]"), "config.json: .process.args[1]: expected a string, got integer" },
     { PROCESS ("\"env\":[null]"), "config.json: .process.env[0]: expected a string, got null" },
     { PROCESS ("\"user\":{\"uid\":1e3}"),
       "config.json: .process.user.uid: expected an unsigned 32-bit integer, got number" },
@@ -71,33 +66,28 @@ Test (errors, wrong_type_at_every_depth)
     { PROCESS ("\"user\":{\"additionalGids\":[1,null]}"),
       "config.json: .process.user.additionalGids[1]: expected an unsigned 32-bit integer, got "
       "null" },
-    { PROCESS ("\"oomScoreAdj\":{}"),
-      "config.json: .process.oomScoreAdj: expected a 32-bit integer, got object" },
+    { PROCESS ("\"oomScoreAdj\":{}"), "config.json: .process.oomScoreAdj: expected a 32-bit integer, got object" },
     { PROCESS ("\"consoleSize\":{\"height\":true}"),
       "config.json: .process.consoleSize.height: expected an unsigned 64-bit integer, got "
       "boolean" },
     { PROCESS ("\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"hard\":\"1\",\"soft\":1}]"),
       "config.json: .process.rlimits[0].hard: expected an unsigned 64-bit integer, got string" },
-    { PROCESS ("\"rlimits\":[7]"),
-      "config.json: .process.rlimits[0]: expected an object, got integer" },
+    { PROCESS ("\"rlimits\":[7]"), "config.json: .process.rlimits[0]: expected an object, got integer" },
     { PROCESS ("\"capabilities\":{\"bounding\":\"CAP_KILL\"}"),
       "config.json: .process.capabilities.bounding: expected an array, got string" },
-    { "{\"ociVersion\":\"1.2.0\",\"mounts\":[null]}",
-      "config.json: .mounts[0]: expected an object, got null" },
+    { "{\"ociVersion\":\"1.2.0\",\"mounts\":[null]}", "config.json: .mounts[0]: expected an object, got null" },
     { "{\"ociVersion\":\"1.2.0\",\"mounts\":[{\"destination\":\"/a\"},{\"destination\":\"/b\","
       "\"uidMappings\":[{\"containerID\":0,\"hostID\":1.5,\"size\":1}]}]}",
       "config.json: .mounts[1].uidMappings[0].hostID: expected an unsigned 32-bit integer, got "
       "number" },
     { "{\"ociVersion\":\"1.2.0\",\"hooks\":{\"prestart\":[{\"path\":\"/x\",\"timeout\":[]}]}}",
       "config.json: .hooks.prestart[0].timeout: expected a 64-bit integer, got array" },
-    { "{\"ociVersion\":\"1.2.0\",\"annotations\":[]}",
-      "config.json: .annotations: expected an object, got array" },
+    { "{\"ociVersion\":\"1.2.0\",\"annotations\":[]}", "config.json: .annotations: expected an object, got array" },
     { "{\"ociVersion\":\"1.2.0\",\"annotations\":{\"a\":\"b\",\"c\":false}}",
       "config.json: .annotations[\"c\"]: expected a string, got boolean" },
     { LINUX ("{\"sysctl\":{\"net.ipv4.ip_forward\":1}}"),
       "config.json: .linux.sysctl[\"net.ipv4.ip_forward\"]: expected a string, got integer" },
-    { LINUX ("{\"namespaces\":{}}"),
-      "config.json: .linux.namespaces: expected an array, got object" },
+    { LINUX ("{\"namespaces\":{}}"), "config.json: .linux.namespaces: expected an array, got object" },
     { LINUX ("{\"timeOffsets\":{\"monotonic\":{\"secs\":\"1\"}}}"),
       "config.json: .linux.timeOffsets[\"monotonic\"].secs: expected a 64-bit integer, got "
       "string" },
@@ -129,12 +119,10 @@ Test (errors, missing_required)
   static const struct bad cases[] = {
     { "{}", "config.json: .ociVersion: missing required property" },
     { "{\"ociVersion\":null}", "config.json: .ociVersion: missing required property" },
-    { "{\"ociVersion\":\"1.2.0\",\"ociVersion\":null}",
-      "config.json: .ociVersion: missing required property" },
+    { "{\"ociVersion\":\"1.2.0\",\"ociVersion\":null}", "config.json: .ociVersion: missing required property" },
     { "{\"ociVersion\":\"1.2.0\",\"process\":{\"args\":[\"sh\"]}}",
       "config.json: .process.cwd: missing required property" },
-    { "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":null}}",
-      "config.json: .root.path: missing required property" },
+    { "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":null}}", "config.json: .root.path: missing required property" },
     { "{\"ociVersion\":\"1.2.0\",\"mounts\":[{\"destination\":\"/a\"},{\"source\":\"/b\"}]}",
       "config.json: .mounts[1].destination: missing required property" },
     { "{\"ociVersion\":\"1.2.0\",\"hooks\":{\"poststop\":[{\"args\":[]}]}}",
@@ -143,8 +131,7 @@ Test (errors, missing_required)
       "config.json: .linux.namespaces[0].type: missing required property" },
     { LINUX ("{\"devices\":[{\"path\":\"/dev/null\"}]}"),
       "config.json: .linux.devices[0].type: missing required property" },
-    { LINUX ("{\"devices\":[{\"type\":\"c\"}]}"),
-      "config.json: .linux.devices[0].path: missing required property" },
+    { LINUX ("{\"devices\":[{\"type\":\"c\"}]}"), "config.json: .linux.devices[0].path: missing required property" },
     { RESOURCES ("{\"devices\":[{\"access\":\"rwm\"}]}"),
       "config.json: .linux.resources.devices[0].allow: missing required property" },
     { LINUX ("{\"uidMappings\":[{\"hostID\":1,\"size\":1}]}"),
@@ -248,10 +235,10 @@ Test (errors, integers_out_of_range)
 
 Test (errors, integer_limits_are_accepted)
 {
-  oci_config *c = parse_ok (&oci_config_type,
-                            PROCESS ("\"user\":{\"uid\":-0,\"gid\":4294967295},"
-                                     "\"oomScoreAdj\":-2147483648,"
-                                     "\"consoleSize\":{\"height\":0,\"width\":18446744073709551615}"));
+  oci_config *c =
+      parse_ok (&oci_config_type, PROCESS ("\"user\":{\"uid\":-0,\"gid\":4294967295},"
+                                           "\"oomScoreAdj\":-2147483648,"
+                                           "\"consoleSize\":{\"height\":0,\"width\":18446744073709551615}"));
 
   cr_assert_eq (c->process->user->uid, 0);
   cr_assert_eq (c->process->user->gid, UINT32_MAX);
@@ -264,9 +251,8 @@ Test (errors, integer_limits_are_accepted)
  * runtime, not a parse error (engines pass names newer than a host). */
 Test (errors, any_capability_name_parses)
 {
-  oci_config *c = parse_ok (&oci_config_type,
-                            PROCESS ("\"capabilities\":{\"bounding\":[\"CAP_KILL\",\"CAP_FUTURE\"],"
-                                     "\"ambient\":[\"cap_kill\"]}"));
+  oci_config *c = parse_ok (&oci_config_type, PROCESS ("\"capabilities\":{\"bounding\":[\"CAP_KILL\",\"CAP_FUTURE\"],"
+                                                       "\"ambient\":[\"cap_kill\"]}"));
 
   cr_assert_eq (c->process->capabilities->bounding_len, 2);
   cr_assert_str_eq (c->process->capabilities->bounding[1], "CAP_FUTURE");
@@ -325,14 +311,12 @@ Test (errors, invalid_json)
     { "   ", "config.json: invalid JSON: parse error: premature EOF" },
     { "{\"ociVersion\":\"1.2.0\"", "config.json: invalid JSON: parse error: premature EOF" },
     { "{ociVersion:1}", "config.json: invalid JSON: lexical error: invalid char in json text." },
-    { "{\"ociVersion\":\"1.2.0\",}",
-      "config.json: invalid JSON: parse error: invalid object key (must be a string)" },
+    { "{\"ociVersion\":\"1.2.0\",}", "config.json: invalid JSON: parse error: invalid object key (must be a string)" },
     { "{\"ociVersion\":\"1.2.0\"} {}", "config.json: invalid JSON: parse error: trailing garbage" },
     { "{\"ociVersion\":\"1.2.0\",\"hostname\":\"\xff\"}",
       "config.json: invalid JSON: lexical error: invalid bytes in UTF8 string." },
-    { "/* comment */ {}",
-      "config.json: invalid JSON: lexical error: probable comment found in input text, comments "
-      "are not enabled." },
+    { "/* comment */ {}", "config.json: invalid JSON: lexical error: probable comment found in input text, comments "
+                          "are not enabled." },
   };
 
   EXPECT_ALL (cases);
@@ -391,8 +375,7 @@ Test (errors, top_level_not_an_object)
 Test (errors, nul_characters)
 {
   static const struct bad cases[] = {
-    { "{\"ociVersion\":\"1.2\\u0000.0\"}",
-      "config.json: .ociVersion: string contains a NUL character" },
+    { "{\"ociVersion\":\"1.2\\u0000.0\"}", "config.json: .ociVersion: string contains a NUL character" },
     { "{\"ociVersion\":\"1.2.0\",\"annotations\":{\"a\\u0000b\":\"c\"}}",
       "config.json: .annotations: property name contains a NUL character" },
   };
@@ -430,11 +413,10 @@ Test (errors, length_is_honoured)
 
 Test (errors, null_is_absent)
 {
-  const char *json
-    = "{\"ociVersion\":\"1.2.0\",\"process\":null,\"root\":null,\"hostname\":null,\"mounts\":null,"
-      "\"hooks\":{\"prestart\":null},\"annotations\":null,\"linux\":{\"namespaces\":null,"
-      "\"sysctl\":{\"a\":null,\"b\":\"1\"},\"resources\":{\"memory\":{\"limit\":null,"
-      "\"swap\":1,\"disableOOMKiller\":null}},\"timeOffsets\":{\"boottime\":null}}}";
+  const char *json = "{\"ociVersion\":\"1.2.0\",\"process\":null,\"root\":null,\"hostname\":null,\"mounts\":null,"
+                     "\"hooks\":{\"prestart\":null},\"annotations\":null,\"linux\":{\"namespaces\":null,"
+                     "\"sysctl\":{\"a\":null,\"b\":\"1\"},\"resources\":{\"memory\":{\"limit\":null,"
+                     "\"swap\":1,\"disableOOMKiller\":null}},\"timeOffsets\":{\"boottime\":null}}}";
   oci_config *c = parse_ok (&oci_config_type, json);
   char *out;
 
@@ -459,11 +441,10 @@ Test (errors, null_is_absent)
 
 Test (errors, unknown_properties_are_ignored)
 {
-  const char *json
-    = "{\"ociVersion\":\"1.2.0\",\"windows\":{\"layerFolders\":[\"c:\\\\x\"]},\"vm\":null,"
-      "\"process\":{\"cwd\":\"/\",\"unknown\":[1,2.5,{\"x\":[true,null]}],\"user\":{\"uid\":1,"
-      "\"sid\":\"S-1\"}},\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\","
-      "\"future\":{\"nested\":{\"deep\":[]}}}},\"zzz\":-1e99}";
+  const char *json = "{\"ociVersion\":\"1.2.0\",\"windows\":{\"layerFolders\":[\"c:\\\\x\"]},\"vm\":null,"
+                     "\"process\":{\"cwd\":\"/\",\"unknown\":[1,2.5,{\"x\":[true,null]}],\"user\":{\"uid\":1,"
+                     "\"sid\":\"S-1\"}},\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\","
+                     "\"future\":{\"nested\":{\"deep\":[]}}}},\"zzz\":-1e99}";
   oci_config *c = parse_ok (&oci_config_type, json);
   char *out = emit_ok (&oci_config_type, c, false);
 
@@ -477,10 +458,9 @@ Test (errors, unknown_properties_are_ignored)
 /* As with encoding/json, the last of repeated keys wins, in objects and maps. */
 Test (errors, repeated_keys_last_wins)
 {
-  const char *json
-    = "{\"ociVersion\":\"1.0.0\",\"hostname\":\"a\",\"ociVersion\":\"1.2.0\",\"hostname\":null,"
-      "\"annotations\":{\"k\":\"1\",\"j\":\"x\",\"k\":\"2\",\"i\":\"y\",\"k\":\"3\"},"
-      "\"linux\":{\"timeOffsets\":{\"boottime\":{\"secs\":1},\"boottime\":{\"secs\":2}}}}";
+  const char *json = "{\"ociVersion\":\"1.0.0\",\"hostname\":\"a\",\"ociVersion\":\"1.2.0\",\"hostname\":null,"
+                     "\"annotations\":{\"k\":\"1\",\"j\":\"x\",\"k\":\"2\",\"i\":\"y\",\"k\":\"3\"},"
+                     "\"linux\":{\"timeOffsets\":{\"boottime\":{\"secs\":1},\"boottime\":{\"secs\":2}}}}";
   oci_config *c = parse_ok (&oci_config_type, json);
   oci_time_offset *t;
 

@@ -115,8 +115,12 @@ props_of (const oci_resources *r, unsigned version, struct rt_systemd_props *ps)
 
 Test (systemd_unit, memory)
 {
-  oci_memory m = { .limit = 33554432, .has_limit = true, .swap = 67108864, .has_swap = true,
-                   .reservation = 1048576, .has_reservation = true };
+  oci_memory m = { .limit = 33554432,
+                   .has_limit = true,
+                   .swap = 67108864,
+                   .has_swap = true,
+                   .reservation = 1048576,
+                   .has_reservation = true };
   oci_resources r = { .memory = &m };
   struct rt_systemd_props ps;
 
@@ -138,8 +142,14 @@ Test (systemd_unit, memory)
 
 Test (systemd_unit, cpu)
 {
-  oci_cpu c = { .shares = 1024, .has_shares = true, .quota = 12345, .has_quota = true, .period = 100000,
-                .has_period = true, .cpus = (char *) "0-2,5", .mems = (char *) "1" };
+  oci_cpu c = { .shares = 1024,
+                .has_shares = true,
+                .quota = 12345,
+                .has_quota = true,
+                .period = 100000,
+                .has_period = true,
+                .cpus = (char *) "0-2,5",
+                .mems = (char *) "1" };
   oci_resources r = { .cpu = &c };
   struct rt_systemd_props ps;
   const struct rt_systemd_prop *p;
@@ -219,8 +229,12 @@ Test (systemd_unit, unified)
 
 Test (systemd_unit, annotations)
 {
-  char *keys[] = { "org.systemd.property.TimeoutStopUSec", "org.systemd.property.CollectMode",
-                   "org.systemd.property.TimeoutStopSec", "org.systemd.property.Foo", "other", "org.systemd.property.N" };
+  char *keys[] = { "org.systemd.property.TimeoutStopUSec",
+                   "org.systemd.property.CollectMode",
+                   "org.systemd.property.TimeoutStopSec",
+                   "org.systemd.property.Foo",
+                   "other",
+                   "org.systemd.property.N" };
   char *values[] = { "uint64 123456789", "'inactive-or-failed'", "5", "true", "x", "int32 -5" };
   oci_strmap a = { keys, values, 6 };
   struct rt_systemd_props ps = { 0 };
