@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2317 # the chk_ functions are run indirectly, by check NAME FUNC
 # containerd.sh: the runtime in $RT driven by containerd 1.6 (ctr, the
 # io.containerd.runc.v2 shim), as a user would: `ctr run --runc-binary $RT`.
 # containerd runs privately (its own config, root, state and socket in a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2317 # the chk_ functions are run indirectly, by check NAME FUNC
 # docker.sh: the runtime in $RT driven by Docker 20.10 (Debian's docker.io),
 # as a user would: `dockerd --add-runtime rt=$RT` and `docker run --runtime rt`.
 # dockerd and its containerd run privately (data root, exec root, pid file,

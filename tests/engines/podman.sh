@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2317 # the chk_ functions are run indirectly, by check NAME FUNC
 # podman.sh: the runtime in $RT driven by Podman 4.3 (+ conmon), as a user
 # would: `podman --runtime $RT` with the cgroupfs manager, podman's own
 # storage and state in a temp dir, images built locally (no registry).

@@ -43,6 +43,7 @@ need_pkg "command -v $CC" clang || result 1
 need_pkg "command -v pkg-config && pkg-config --exists yajl" pkg-config libyajl-dev || result 1
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/rt-fuzz.XXXXXX") || result 1
+# shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	if [ "${FUZZ_KEEP:-0}" = 1 ]; then say "kept $WORK"; else rm -rf "$WORK"; fi
 }

@@ -117,7 +117,7 @@ test_kill_all() {
 test_kill_all_shared_pid_namespace() {
 	# Without a pid namespace, killing init does not kill the other
 	# processes: --all must reach them all.
-	local cg pids p
+	local pids p
 	cfg '.linux.namespaces |= map(select(.type != "pid"))'
 	set_args /bin/sh -c '/rt-helper sleep 600 & exec /rt-helper sleep 600'
 	ctr_create c1 || fail "create failed"

@@ -25,14 +25,14 @@ test_pid_file_replaces_a_file_not_a_directory() {
 	echo stale >"$T/old.pid"
 	ctr_create c1 --pid-file "$T/old.pid" || fail "create over an old pid file failed"
 	assert_eq "$(cat "$T/old.pid")" "$(pid_of c1)" "the old pid file replaced"
-	assert_eq "$(ls -A "$T" | grep -c '\.tmp')" 0 "no temporary left beside it"
+	assert_eq "$(find "$T" -mindepth 1 -maxdepth 1 -name '*.tmp*' | wc -l)" 0 "no temporary left beside it"
 	run_rt delete --force c1
 	mkdir -p "$T/dir.pid/inside"
 	run_rt create --bundle "$BUNDLE" --pid-file "$T/dir.pid" c2
 	assert_failure "create with a directory as pid file"
 	assert_match "$ERR" 'Is a directory' "the error"
 	[ -d "$T/dir.pid/inside" ] || fail "the directory was moved or replaced"
-	assert_eq "$(ls -A "$T" | grep -c '\.tmp')" 0 "no temporary left beside it"
+	assert_eq "$(find "$T" -mindepth 1 -maxdepth 1 -name '*.tmp*' | wc -l)" 0 "no temporary left beside it"
 	assert_nothing_left c2
 }
 

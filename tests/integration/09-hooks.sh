@@ -156,7 +156,7 @@ test_hook_within_timeout_succeeds() {
 	hooks_setup
 	add_hook createRuntime "sleep 0.2; echo done > $T/hooks/slow" 5
 	ctr_create c1 || fail "create with a hook within its timeout failed"
-	assert_eq "$(cat "$T/hooks/slow")" done "slow hook output"
+	assert_eq "$(cat "$T/hooks/slow")" "done" "slow hook output"
 }
 
 test_failing_createruntime_hook() {

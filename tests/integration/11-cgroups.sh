@@ -33,9 +33,9 @@ check_below_caller() {
 			continue
 		fi
 		found=""
-		for d in $(find "$mine" -mindepth 1 -type d); do
+		while IFS= read -r d; do
 			grep -qx "$pid" "$d/cgroup.procs" 2>/dev/null && found=$d
-		done
+		done < <(find "$mine" -mindepth 1 -type d)
 		[ -n "$found" ] || fail "container process not below the caller's cgroup $mine: $(tr '\n' ' ' <"/proc/$pid/cgroup")"
 	done <<<"$RT_TEST_CGROUPS"
 }
@@ -126,7 +126,7 @@ test_cgroups_path_occupied_warns() {
 	assert_contains "$(cat "$T/c2.err")" "container's cgroup is not empty" "the warning"
 	rt delete --force c2
 	rt delete --force c1
-	while IFS= read -r d; do rmdir "$d/${p#/rt-test-$RUNNER_PID/}" 2>/dev/null; done <<<"$RT_TEST_CGROUPS"
+	while IFS= read -r d; do rmdir "$d/${p#"/rt-test-$RUNNER_PID/"}" 2>/dev/null; done <<<"$RT_TEST_CGROUPS"
 	true
 }
 
@@ -154,7 +154,7 @@ test_cgroups_path_occupied_is_shared_safely() {
 	kill -0 "$pid1" || fail "the first container's process was killed"
 	[ -n "$(container_cgroup_dirs c1)" ] || fail "the first container's cgroup is gone"
 	rt delete --force c1
-	while IFS= read -r d; do rmdir "$d/${p#/rt-test-$RUNNER_PID/}" 2>/dev/null; done <<<"$RT_TEST_CGROUPS"
+	while IFS= read -r d; do rmdir "$d/${p#"/rt-test-$RUNNER_PID/"}" 2>/dev/null; done <<<"$RT_TEST_CGROUPS"
 	true
 }
 

@@ -355,7 +355,7 @@ test_isol_net_devices_moved_renamed() {
 	ctr_create "c1-$$" || fail "create failed: $(cat "$T/c1-$$.err")"
 	host_has_link "$NETDEV" && fail "$NETDEV still on the host after create"
 	rt start "c1-$$" || fail "start failed"
-	wait_output "$T/c1-$$.out" done
+	wait_output "$T/c1-$$.out" "done"
 	inside=$(cat "$T/c1-$$.out")
 	assert_kv exists 1 "$inside"
 	assert_kv up 1 "$inside"
@@ -413,7 +413,7 @@ test_isol_user_namespace_ids_and_maps() {
 	set_args /bin/sh -c '/rt-helper ids; echo uid_map=$(cat /proc/self/uid_map); echo gid_map=$(cat /proc/self/gid_map); echo done; sleep 600'
 	ctr_create "c1-$$" || fail "create failed: $(cat "$T/c1-$$.err")"
 	rt start "c1-$$" || fail "start failed"
-	wait_output "$T/c1-$$.out" done
+	wait_output "$T/c1-$$.out" "done"
 	OUT=$(cat "$T/c1-$$.out")
 	assert_kv uid 0
 	assert_kv gid 0
@@ -608,7 +608,7 @@ test_isol_propagation_rslave_from_host() {
 	mkdir -p "$SHARED/from-host"
 	mount -t tmpfs tmpfs "$SHARED/from-host" || fail "mount on the host"
 	touch "$SHARED/from-host/x"
-	wait_output "$T/c1-$$.out" done
+	wait_output "$T/c1-$$.out" "done"
 	assert_contains "$(cat "$T/c1-$$.out")" seen "the host's mount is seen inside"
 	if mounts_under "$SHARED" | grep -qx "$SHARED/from-inside"; then
 		fail "a mount made inside an rslave mount reached the host"

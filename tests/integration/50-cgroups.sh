@@ -122,6 +122,7 @@ test_cg_hugetlb_on_unified() {
 	[ -n "$m" ] && grep -qw hugetlb "$m/cgroup.controllers" || skip "no hugetlb on the cgroup2 mount"
 	grep -q 'cgroup .*hugetlb' /proc/self/mountinfo && skip "hugetlb is on a v1 hierarchy"
 	[ -e "$m/hugetlb.2MB.max" ] || [ -d /sys/kernel/mm/hugepages/hugepages-2048kB ] || skip "no 2MB huge pages"
+	# shellcheck disable=SC2064 # $p now: the local is gone when the trap runs
 	trap "rc=\$?; lib_cleanup_containers; cg50_remove_abs '${p%/c1}'; (exit \$rc); lib_test_exit" EXIT
 	cfg '.linux.cgroupsPath = $p | .linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]' --arg p "$p"
 	ctr_run_detached c1 || fail "run failed: $(head -n1 "$T/c1.err")"
@@ -607,6 +608,7 @@ test_cg_v2_missing_controller_is_an_error() { cg50_v2 cg50_v2_missing_controller
 cg50_v2_hugetlb_and_stats() {
 	local p="/rt-test-$RUNNER_PID-v2h" d
 	grep -qw hugetlb /sys/fs/cgroup/cgroup.controllers || skip "no hugetlb controller in cgroup2"
+	# shellcheck disable=SC2064 # $p now: the local is gone when the trap runs
 	trap "rc=\$?; lib_cleanup_containers; lib_remove_cgroup '/sys/fs/cgroup$p'; exit \$rc" EXIT
 	cfg '.linux.cgroupsPath = $p | .linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 2097152}]' --arg p "$p/c1"
 	ctr_run_detached c1 || fail "run failed: $(head -n1 "$T/c1.err")"

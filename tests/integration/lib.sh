@@ -320,13 +320,13 @@ container_cgroup_dirs() {
 	while IFS= read -r d; do
 		[ -n "$d" ] || continue
 		# rt's default cgroupsPath is /rt/<id> (/rt-<hash>/<id>) at the root of each hierarchy
-		for f in $(find "$d" "${d%/*}/rt" "${d%/*}"/rt-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f] \
-			-name cgroup.procs 2>/dev/null); do
+		while IFS= read -r f; do
 			if grep -qx "$pid" "$f" 2>/dev/null; then
 				dirname "$f"
 				break
 			fi
-		done
+		done < <(find "$d" "${d%/*}/rt" "${d%/*}"/rt-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f] \
+			-name cgroup.procs 2>/dev/null)
 	done <<<"${RT_TEST_CGROUPS:-}"
 }
 
@@ -339,7 +339,7 @@ container_cgroup_dirs() {
 # with every other user of rt on the machine.
 cg_children() {
 	local -a dirs=()
-	local d id
+	local d dir id
 	while IFS= read -r d; do
 		[ -n "$d" ] && [ -d "$d" ] && dirs+=("$d")
 	done <<<"${RT_TEST_CGROUPS:-}"
@@ -349,8 +349,8 @@ cg_children() {
 	local i
 	# rt's default: /rt/<id> for --root /run/rt, else /rt-<8 hex>/<id>
 	for id in $(_test_ids); do
-		for d in "${dirs[@]}"; do
-			for d in "${d%/*}/rt/$id" "${d%/*}"/rt-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]/"$id"; do
+		for dir in "${dirs[@]}"; do
+			for d in "${dir%/*}/rt/$id" "${dir%/*}"/rt-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]/"$id"; do
 				[ -d "$d" ] && ! _foreign_cgroup "$d" && cand+=("$d") && inode+=("$(stat -c %i "$d")")
 			done
 		done
@@ -371,9 +371,9 @@ cg_children() {
 # same id used by another test run on this machine at the same time.
 _foreign_cgroup() {
 	local p
-	for p in $(find "$1" -name cgroup.procs -exec cat {} + 2>/dev/null); do
-		[ -d "/proc/$p" ] && ! _owned_pid "$p" && return 0
-	done
+	while read -r p; do
+		[ -n "$p" ] && [ -d "/proc/$p" ] && ! _owned_pid "$p" && return 0
+	done < <(find "$1" -name cgroup.procs -exec cat {} + 2>/dev/null)
 	return 1
 }
 

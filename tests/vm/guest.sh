@@ -42,11 +42,10 @@ start() {
 	wait_text "$T/$1.out" ready
 }
 
-# runfg ID: run in the foreground; STATUS and OUT.
+# runfg ID: run in the foreground; its output in OUT.
 runfg() {
 	cfg '.linux.cgroupsPath = $p' --arg p "/rt-vm/$1"
 	OUT=$(rt run --bundle "$BUNDLE" "$1" </dev/null 2>"$T/$1.err")
-	STATUS=$?
 }
 
 cgf() { cat "$CG/$1/$2"; }

@@ -235,7 +235,9 @@ if [ "$SYSTEMD" = 1 ]; then
 	append+=" systemd.unified_cgroup_hierarchy=$((1 - HYBRID)) systemd.unit=multi-user.target"
 	[ "${RT_VM_CONSOLE:-0}" = 1 ] || append+=" systemd.show_status=false systemd.log_level=warning"
 fi
+# shellcheck disable=SC2054 # qemu's own option syntax, one word
 accel=(-accel tcg,thread=multi)
+# shellcheck disable=SC2054
 [ -w /dev/kvm ] && accel=(-accel kvm -accel tcg,thread=multi)
 : >"$RUN/console.log"
 say "booting $KVER under qemu (${accel[1]%%,*})"
