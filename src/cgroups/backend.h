@@ -66,6 +66,14 @@ int rt_cgroup_write_pids (const char *dir, const oci_pids *p, struct rt_error *e
 /* linux.resources.rdma into rdma.max (v1 and v2 alike) */
 int rt_cgroup_write_rdma (const char *dir, const oci_resources *r, struct rt_error *err);
 void rt_cgroup_sleep_ms (long ms);
+/* In an applier with `dir` and `err` in scope: write, or return -1. */
+#define RT_CG_W(file, fmt, ...)                                                                                        \
+  do                                                                                                                   \
+    {                                                                                                                  \
+      if (rt_cgroup_writef (dir, file, err, fmt, __VA_ARGS__) < 0)                                                     \
+        return -1;                                                                                                     \
+    }                                                                                                                  \
+  while (0)
 
 /* ---- procs.c ---- */
 

@@ -10,14 +10,6 @@
 #include "cgroups/devices.h"
 #include "util/cleanup.h"
 
-#define W(file, fmt, ...)                                                                                              \
-  do                                                                                                                   \
-    {                                                                                                                  \
-      if (rt_cgroup_writef (dir, file, err, fmt, __VA_ARGS__) < 0)                                                     \
-        return -1;                                                                                                     \
-    }                                                                                                                  \
-  while (0)
-
 /* Kernel memory limits are gone from recent kernels (the files may stay
  * but refuse with EOPNOTSUPP): like runc, ignore them there. */
 static int
@@ -65,17 +57,17 @@ apply_memory (const char *dir, const oci_memory *m, struct rt_error *err)
         {
           if (memsw (dir, m->swap, err) < 0)
             return -1;
-          W ("memory.limit_in_bytes", "%lld", (long long) m->limit);
+          RT_CG_W ("memory.limit_in_bytes", "%lld", (long long) m->limit);
         }
       else if (memsw (dir, m->swap, err) < 0)
         return -1;
     }
   else if (m->has_limit)
-    W ("memory.limit_in_bytes", "%lld", (long long) m->limit);
+    RT_CG_W ("memory.limit_in_bytes", "%lld", (long long) m->limit);
   else if (m->has_swap && m->swap != 0 && memsw (dir, m->swap, err) < 0)
     return -1;
   if (m->has_reservation)
-    W ("memory.soft_limit_in_bytes", "%lld", (long long) m->reservation);
+    RT_CG_W ("memory.soft_limit_in_bytes", "%lld", (long long) m->reservation);
   if (m->has_kernel && memory_optional (dir, "memory.kmem.limit_in_bytes", m->kernel, err) < 0)
     return -1;
   if (m->has_kernel_tcp && memory_optional (dir, "memory.kmem.tcp.limit_in_bytes", m->kernel_tcp, err) < 0)
@@ -85,10 +77,10 @@ apply_memory (const char *dir, const oci_memory *m, struct rt_error *err)
       if (m->swappiness > 100)
         return rt_error_set (err, EINVAL, "memory.swappiness %llu: must be between 0 and 100",
                              (unsigned long long) m->swappiness);
-      W ("memory.swappiness", "%llu", (unsigned long long) m->swappiness);
+      RT_CG_W ("memory.swappiness", "%llu", (unsigned long long) m->swappiness);
     }
   if (m->has_disable_oom_killer && m->disable_oom_killer)
-    W ("memory.oom_control", "%d", 1);
+    RT_CG_W ("memory.oom_control", "%d", 1);
   return 0;
 }
 
@@ -110,9 +102,9 @@ set_cfs (const char *dir, const oci_cpu *c, struct rt_error *err)
       retry = true;
     }
   if (quota)
-    W ("cpu.cfs_quota_us", "%lld", (long long) c->quota);
+    RT_CG_W ("cpu.cfs_quota_us", "%lld", (long long) c->quota);
   if (retry)
-    W ("cpu.cfs_period_us", "%llu", (unsigned long long) c->period);
+    RT_CG_W ("cpu.cfs_period_us", "%llu", (unsigned long long) c->period);
   return 0;
 }
 
@@ -120,17 +112,17 @@ static int
 apply_cpu (const char *dir, const oci_cpu *c, struct rt_error *err)
 {
   if (c->has_shares && c->shares != 0)
-    W ("cpu.shares", "%llu", (unsigned long long) c->shares);
+    RT_CG_W ("cpu.shares", "%llu", (unsigned long long) c->shares);
   if (set_cfs (dir, c, err) < 0)
     return -1;
   if (c->has_burst)
-    W ("cpu.cfs_burst_us", "%llu", (unsigned long long) c->burst);
+    RT_CG_W ("cpu.cfs_burst_us", "%llu", (unsigned long long) c->burst);
   if (c->has_realtime_period && c->realtime_period != 0)
-    W ("cpu.rt_period_us", "%llu", (unsigned long long) c->realtime_period);
+    RT_CG_W ("cpu.rt_period_us", "%llu", (unsigned long long) c->realtime_period);
   if (c->has_realtime_runtime && c->realtime_runtime != 0)
-    W ("cpu.rt_runtime_us", "%lld", (long long) c->realtime_runtime);
+    RT_CG_W ("cpu.rt_runtime_us", "%lld", (long long) c->realtime_runtime);
   if (c->has_idle)
-    W ("cpu.idle", "%lld", (long long) c->idle);
+    RT_CG_W ("cpu.idle", "%lld", (long long) c->idle);
   return 0;
 }
 
@@ -138,9 +130,9 @@ static int
 apply_cpuset (const char *dir, const oci_cpu *c, struct rt_error *err)
 {
   if (c->cpus && *c->cpus)
-    W ("cpuset.cpus", "%s", c->cpus);
+    RT_CG_W ("cpuset.cpus", "%s", c->cpus);
   if (c->mems && *c->mems)
-    W ("cpuset.mems", "%s", c->mems);
+    RT_CG_W ("cpuset.mems", "%s", c->mems);
   return 0;
 }
 
@@ -150,7 +142,7 @@ throttle (const char *dir, const char *file, oci_throttle_device **d, size_t n, 
   size_t i;
 
   for (i = 0; i < n; i++)
-    W (file, "%lld:%lld %llu", (long long) d[i]->major, (long long) d[i]->minor, (unsigned long long) d[i]->rate);
+    RT_CG_W (file, "%lld:%lld %llu", (long long) d[i]->major, (long long) d[i]->minor, (unsigned long long) d[i]->rate);
   return 0;
 }
 
@@ -161,17 +153,18 @@ apply_blkio (const char *dir, const oci_block_io *b, struct rt_error *err)
   size_t i;
 
   if (b->has_weight && b->weight != 0)
-    W (weight, "%u", b->weight);
+    RT_CG_W (weight, "%u", b->weight);
   if (b->has_leaf_weight && b->leaf_weight != 0)
-    W ("blkio.leaf_weight", "%u", b->leaf_weight);
+    RT_CG_W ("blkio.leaf_weight", "%u", b->leaf_weight);
   for (i = 0; i < b->weight_device_len; i++)
     {
       const oci_weight_device *d = b->weight_device[i];
       if (d->has_weight && d->weight != 0)
-        W (rt_cgroup_has_file (dir, "blkio.weight_device") ? "blkio.weight_device" : "blkio.bfq.weight_device",
-           "%lld:%lld %u", (long long) d->major, (long long) d->minor, d->weight);
+        RT_CG_W (rt_cgroup_has_file (dir, "blkio.weight_device") ? "blkio.weight_device" : "blkio.bfq.weight_device",
+                 "%lld:%lld %u", (long long) d->major, (long long) d->minor, d->weight);
       if (d->has_leaf_weight && d->leaf_weight != 0)
-        W ("blkio.leaf_weight_device", "%lld:%lld %u", (long long) d->major, (long long) d->minor, d->leaf_weight);
+        RT_CG_W ("blkio.leaf_weight_device", "%lld:%lld %u", (long long) d->major, (long long) d->minor,
+                 d->leaf_weight);
     }
   if (throttle (dir, "blkio.throttle.read_bps_device", b->throttle_read_bps_device, b->throttle_read_bps_device_len,
                 err)
@@ -195,10 +188,10 @@ apply_network (const char *dir, const char *controllers, const oci_network *n, s
   size_t i;
 
   if (rt_cgroup_list_has (controllers, "net_cls") && n->has_class_id)
-    W ("net_cls.classid", "%u", n->class_id);
+    RT_CG_W ("net_cls.classid", "%u", n->class_id);
   if (rt_cgroup_list_has (controllers, "net_prio"))
     for (i = 0; i < n->priorities_len; i++)
-      W ("net_prio.ifpriomap", "%s %u", n->priorities[i]->name, n->priorities[i]->priority);
+      RT_CG_W ("net_prio.ifpriomap", "%s %u", n->priorities[i]->name, n->priorities[i]->priority);
   return 0;
 }
 

@@ -13,14 +13,6 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
-#define W(file, fmt, ...)                                                                                              \
-  do                                                                                                                   \
-    {                                                                                                                  \
-      if (rt_cgroup_writef (dir, file, err, fmt, __VA_ARGS__) < 0)                                                     \
-        return -1;                                                                                                     \
-    }                                                                                                                  \
-  while (0)
-
 /* Enable the controllers AVAIL (space-separated) for the children of DIR.
  * One write first, which the kernel applies all or nothing: a cgroup that
  * holds processes (the caller's own, for a relative cgroupsPath) refuses
@@ -105,7 +97,7 @@ apply_swap (const char *dir, const oci_memory *m, struct rt_error *err)
   long long limit = memory_limit (dir, m);
 
   if (m->swap < 0)
-    W ("memory.swap.max", "%s", "max");
+    RT_CG_W ("memory.swap.max", "%s", "max");
   else if (limit < 0)
     return rt_error_set (err, EINVAL, "memory.swap %lld: a swap limit needs a memory limit on cgroup v2",
                          (long long) m->swap);
@@ -113,7 +105,7 @@ apply_swap (const char *dir, const oci_memory *m, struct rt_error *err)
     return rt_error_set (err, EINVAL, "memory.swap %lld: must be >= the memory limit %lld (it counts memory+swap)",
                          (long long) m->swap, limit);
   else
-    W ("memory.swap.max", "%lld", (long long) m->swap - limit);
+    RT_CG_W ("memory.swap.max", "%lld", (long long) m->swap - limit);
   return 0;
 }
 
@@ -123,18 +115,18 @@ apply_memory (const char *dir, const oci_memory *m, struct rt_error *err)
   if (m->has_limit)
     {
       if (m->limit < 0)
-        W ("memory.max", "%s", "max");
+        RT_CG_W ("memory.max", "%s", "max");
       else
-        W ("memory.max", "%lld", (long long) m->limit);
+        RT_CG_W ("memory.max", "%lld", (long long) m->limit);
     }
   if (m->has_swap && m->swap != 0 && apply_swap (dir, m, err) < 0)
     return -1;
   if (m->has_reservation)
     {
       if (m->reservation < 0)
-        W ("memory.low", "%s", "max");
+        RT_CG_W ("memory.low", "%s", "max");
       else
-        W ("memory.low", "%lld", (long long) m->reservation);
+        RT_CG_W ("memory.low", "%lld", (long long) m->reservation);
     }
   if (m->has_swappiness)
     return rt_error_set (err, ENOTSUP, "memory.swappiness %llu: cgroup v2 has no per-cgroup swappiness",
@@ -172,7 +164,7 @@ apply_cpu (const char *dir, const oci_cpu *c, struct rt_error *err)
   if (c->has_shares && c->shares != 0)
     {
       uint64_t s = c->shares < 2 ? 2 : (c->shares > 262144 ? 262144 : c->shares);
-      W ("cpu.weight", "%llu", (unsigned long long) (1 + ((s - 2) * 9999) / 262142));
+      RT_CG_W ("cpu.weight", "%llu", (unsigned long long) (1 + ((s - 2) * 9999) / 262142));
     }
   if (quota || period)
     {
@@ -180,14 +172,14 @@ apply_cpu (const char *dir, const oci_cpu *c, struct rt_error *err)
       if (q == NULL)
         return rt_error_set (err, ENOMEM, "cpu.max");
       if (period)
-        W ("cpu.max", "%s %llu", q, (unsigned long long) c->period);
+        RT_CG_W ("cpu.max", "%s %llu", q, (unsigned long long) c->period);
       else
-        W ("cpu.max", "%s", q);
+        RT_CG_W ("cpu.max", "%s", q);
     }
   if (c->has_burst)
-    W ("cpu.max.burst", "%llu", (unsigned long long) c->burst);
+    RT_CG_W ("cpu.max.burst", "%llu", (unsigned long long) c->burst);
   if (c->has_idle)
-    W ("cpu.idle", "%lld", (long long) c->idle);
+    RT_CG_W ("cpu.idle", "%lld", (long long) c->idle);
   if ((c->has_realtime_runtime && c->realtime_runtime != 0) || (c->has_realtime_period && c->realtime_period != 0))
     return rt_error_set (err, ENOTSUP, "cpu.realtimeRuntime/realtimePeriod: not supported on cgroup v2");
   return 0;
@@ -199,8 +191,8 @@ io_lines (const char *dir, const char *key, oci_throttle_device **d, size_t n, s
   size_t i;
 
   for (i = 0; i < n; i++)
-    W ("io.max", "%lld:%lld %s=%llu", (long long) d[i]->major, (long long) d[i]->minor, key,
-       (unsigned long long) d[i]->rate);
+    RT_CG_W ("io.max", "%lld:%lld %s=%llu", (long long) d[i]->major, (long long) d[i]->minor, key,
+             (unsigned long long) d[i]->rate);
   return 0;
 }
 
@@ -222,9 +214,9 @@ apply_io (const char *dir, const oci_block_io *b, struct rt_error *err)
   if (b->has_weight && b->weight != 0)
     {
       if (bfq)
-        W ("io.bfq.weight", "%u", b->weight);
+        RT_CG_W ("io.bfq.weight", "%u", b->weight);
       else
-        W ("io.weight", "default %u", blkio_to_io_weight (b->weight));
+        RT_CG_W ("io.weight", "default %u", blkio_to_io_weight (b->weight));
     }
   if (b->has_leaf_weight && b->leaf_weight != 0)
     return rt_error_set (err, ENOTSUP, "blockIO.leafWeight: not supported on cgroup v2");
@@ -232,11 +224,11 @@ apply_io (const char *dir, const oci_block_io *b, struct rt_error *err)
     if (b->weight_device[i]->has_weight && b->weight_device[i]->weight != 0)
       {
         if (bfq)
-          W ("io.bfq.weight", "%lld:%lld %u", (long long) b->weight_device[i]->major,
-             (long long) b->weight_device[i]->minor, b->weight_device[i]->weight);
+          RT_CG_W ("io.bfq.weight", "%lld:%lld %u", (long long) b->weight_device[i]->major,
+                   (long long) b->weight_device[i]->minor, b->weight_device[i]->weight);
         else
-          W ("io.weight", "%lld:%lld %u", (long long) b->weight_device[i]->major,
-             (long long) b->weight_device[i]->minor, blkio_to_io_weight (b->weight_device[i]->weight));
+          RT_CG_W ("io.weight", "%lld:%lld %u", (long long) b->weight_device[i]->major,
+                   (long long) b->weight_device[i]->minor, blkio_to_io_weight (b->weight_device[i]->weight));
       }
   if (io_lines (dir, "rbps", b->throttle_read_bps_device, b->throttle_read_bps_device_len, err) < 0
       || io_lines (dir, "wbps", b->throttle_write_bps_device, b->throttle_write_bps_device_len, err) < 0
@@ -255,7 +247,7 @@ apply_unified (const char *dir, const oci_strmap *u, struct rt_error *err)
     {
       if (strchr (u->keys[i], '/') != NULL || u->keys[i][0] == '.')
         return rt_error_set (err, EINVAL, "unified: invalid key `%s`", u->keys[i]);
-      W (u->keys[i], "%s", u->values[i]);
+      RT_CG_W (u->keys[i], "%s", u->values[i]);
     }
   return 0;
 }
@@ -275,9 +267,9 @@ rt_cgroup_v2_apply (const char *dir, const char *controllers, const oci_resource
   if (rt_cgroup_list_has (controllers, "cpuset") && r->cpu)
     {
       if (r->cpu->cpus && *r->cpu->cpus)
-        W ("cpuset.cpus", "%s", r->cpu->cpus);
+        RT_CG_W ("cpuset.cpus", "%s", r->cpu->cpus);
       if (r->cpu->mems && *r->cpu->mems)
-        W ("cpuset.mems", "%s", r->cpu->mems);
+        RT_CG_W ("cpuset.mems", "%s", r->cpu->mems);
     }
   if (rt_cgroup_list_has (controllers, "pids") && rt_cgroup_write_pids (dir, r->pids, err) < 0)
     return -1;
