@@ -14,11 +14,12 @@ enum rt_cgroup_driver
 
 struct rt_context
 {
-  const char *root; /* state store, default /run/rt */
+  const char *root; /* state store: --root, or /run/rt ($XDG_RUNTIME_DIR/rt rootless) */
   const char *log;
   bool log_json;
   bool debug;
   enum rt_cgroup_driver cgroup_manager;
+  bool rootless;       /* not the host's root (--rootless, or detected) */
   const char *command; /* the subcommand, for error context */
 };
 

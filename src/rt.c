@@ -5,11 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "context.h"
+#include "linux/rootless.h"
 #include "linux/seccomp.h"
 #include "ocispec.h"
+#include "util/cleanup.h"
 #include "util/log.h"
 
 static void
@@ -23,13 +26,17 @@ usage (FILE *out)
   for (c = rt_commands; c->name != NULL; c++)
     fprintf (out, "  %-11s %s\n", c->name, c->summary);
   fprintf (out, "\nGlobal options:\n"
-                "  --root DIR              state directory (default " RT_DEFAULT_ROOT ")\n"
+                "  --root DIR              state directory (default " RT_DEFAULT_ROOT ";\n"
+                "                          rootless, $XDG_RUNTIME_DIR/rt)\n"
                 "  --log FILE              also write messages to FILE\n"
                 "  --log-format text|json  format of the --log file (default text)\n"
                 "  --debug                 write debug messages to the log\n"
                 "  --cgroup-manager cgroupfs|disabled|systemd\n"
                 "  --systemd-cgroup        same as --cgroup-manager=systemd\n"
-                "  --rootless true|false|auto, --criu PATH  accepted for runc compatibility\n"
+                "  --rootless true|false|auto  run as a user without the host's root: no cgroup where\n"
+                "                          none is writable (default auto: a user, or root of a\n"
+                "                          user namespace)\n"
+                "  --criu PATH             accepted for runc compatibility\n"
                 "  -v, --version           print the version\n"
                 "  -h, --help              print this help\n");
 }
@@ -74,10 +81,32 @@ static const struct option global_options[] = {
   { NULL, 0, NULL, 0 },
 };
 
+static const char *
+env_get (const char *name)
+{
+  return getenv (name);
+}
+
+/* --rootless and, without --root, the root that goes with it. */
+static int
+resolve_rootless (struct rt_context *ctx, const char *flag, char **root_buf, struct rt_error *err)
+{
+  if (rt_rootless_resolve (flag, &ctx->rootless, err) < 0)
+    return -1;
+  if (ctx->root != NULL)
+    return 0;
+  *root_buf = rt_rootless_default_root (env_get, geteuid (), geteuid () == 0 && rt_in_user_namespace ());
+  if (*root_buf == NULL)
+    return rt_error_set (err, ENOMEM, "state directory");
+  ctx->root = *root_buf;
+  return 0;
+}
+
 /* Returns the index of the command name, 0 to exit successfully, or -1. */
 static int
-parse_globals (struct rt_context *ctx, int argc, char **argv, struct rt_error *err)
+parse_globals (struct rt_context *ctx, int argc, char **argv, char **root_buf, struct rt_error *err)
 {
+  const char *rootless = NULL;
   int c;
 
   opterr = 0;
@@ -107,8 +136,7 @@ parse_globals (struct rt_context *ctx, int argc, char **argv, struct rt_error *e
           ctx->cgroup_manager = RT_CGROUP_SYSTEMD;
           break;
         case OPT_ROOTLESS:
-          if (strcmp (optarg, "true") == 0)
-            rt_log_warning ("--rootless=true: rt runs rootless containers only through user namespaces in the config");
+          rootless = optarg;
           break;
         case OPT_CRIU:
           break;
@@ -129,18 +157,21 @@ parse_globals (struct rt_context *ctx, int argc, char **argv, struct rt_error *e
       usage (stderr);
       return rt_error_set (err, 0, "no command given");
     }
+  if (resolve_rootless (ctx, rootless, root_buf, err) < 0)
+    return -1;
   return optind;
 }
 
 int
 main (int argc, char **argv)
 {
-  struct rt_context ctx = { .root = RT_DEFAULT_ROOT, .cgroup_manager = RT_CGROUP_CGROUPFS };
+  struct rt_context ctx = { .cgroup_manager = RT_CGROUP_CGROUPFS };
   struct rt_error err = RT_ERROR_INIT;
+  cleanup_free char *root_buf = NULL;
   const struct rt_command *cmd;
   int first, ret;
 
-  first = parse_globals (&ctx, argc, argv, &err);
+  first = parse_globals (&ctx, argc, argv, &root_buf, &err);
   if (first == 0)
     return EXIT_SUCCESS;
   if (first > 0 && rt_log_open (ctx.log, ctx.log_json ? RT_LOG_JSON : RT_LOG_TEXT, ctx.debug, &err) < 0)
@@ -162,7 +193,8 @@ main (int argc, char **argv)
       return EXIT_SUCCESS;
     }
   ctx.command = cmd->name;
-  rt_log_debug ("rt %s: %s (root `%s`, cgroup manager %s)", PACKAGE_VERSION, cmd->name, ctx.root,
+  rt_log_debug ("rt %s: %s (root `%s`%s, cgroup manager %s)", PACKAGE_VERSION, cmd->name, ctx.root,
+                ctx.rootless ? ", rootless" : "",
                 ctx.cgroup_manager == RT_CGROUP_DISABLED  ? "disabled"
                 : ctx.cgroup_manager == RT_CGROUP_SYSTEMD ? "systemd"
                                                           : "cgroupfs");

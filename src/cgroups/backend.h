@@ -22,6 +22,7 @@ struct rt_cgroup_backend
 struct rt_cgroup_manager
 {
   enum rt_cgroup_driver kind;
+  bool rootless;
   const struct rt_cgroup_backend *backend;
   struct rt_cgroup_layout layout;
   bool have_layout;
@@ -42,9 +43,12 @@ int rt_cgroup_fs_apply (const struct rt_cgroup_layout *l, const struct rt_cgroup
                         const oci_resources *res, struct rt_error *err);
 /* The resources with the device rules rt applies: the default set after
  * linux.resources.devices (all of them when `always`, as at create; at
- * update only when rules are given). Free rules after use of out. */
-int rt_cgroup_with_device_rules (const oci_resources *res, bool always, oci_resources *out,
-                                 struct rt_device_rules *rules, struct rt_error *err);
+ * update only when rules are given); none at all for a rootless manager (a
+ * user may not set them: v1 needs CAP_SYS_ADMIN, v2 a BPF program; its
+ * user namespace keeps mknod from the container instead). Free rules
+ * after use of out. */
+int rt_cgroup_with_device_rules (const struct rt_cgroup_manager *m, const oci_resources *res, bool always,
+                                 oci_resources *out, struct rt_device_rules *rules, struct rt_error *err);
 /* Fails when a directory, or the ancestor it would be made in, is frozen. */
 int rt_cgroup_refuse_frozen (const struct rt_cgroup_layout *l, char *const *dirs, struct rt_error *err);
 
@@ -114,6 +118,10 @@ int rt_cgroup_v2_enable_controllers (const char *mount, const char *path, struct
 int rt_cgroup_check_layout (const struct rt_cgroup_layout *l, const oci_resources *res, struct rt_error *err);
 /* Fails when res needs a controller of the cgroup2 tree that is not
  * enabled for dir (absent from its cgroup.controllers). */
+/* Rootless: the hierarchies without a directory in dirs were not writable;
+ * fails for a resource that needs one of them (runc's words). */
+int rt_cgroup_check_served (const struct rt_cgroup_layout *l, char *const *dirs, size_t n, const oci_resources *res,
+                            struct rt_error *err);
 int rt_cgroup_check_v2_dir (const struct rt_cgroup_layout *l, const char *dir, const char *controllers,
                             const oci_resources *res, struct rt_error *err);
 

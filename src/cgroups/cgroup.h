@@ -77,12 +77,17 @@ struct rt_cgroup
 /* Frees the directories and closes clone_fd (the cgroups stay). */
 void rt_cgroup_release (struct rt_cgroup *cg);
 
+/* The words for a container without a cgroup (tests match them). */
+#define RT_NO_CGROUP "the container has no cgroup (--cgroup-manager=disabled, or rootless with none writable)"
+
 /* ---- the manager ---- */
 
 struct rt_cgroup_manager;
 
-/* kind: the backend; RT_CGROUP_DISABLED gives containers no cgroup. */
-int rt_cgroup_manager_open (enum rt_cgroup_driver kind, struct rt_cgroup_manager **m, struct rt_error *err);
+/* kind: the backend; RT_CGROUP_DISABLED gives containers no cgroup.
+ * rootless: systemd is the user's manager, on the user's bus. */
+int rt_cgroup_manager_open (enum rt_cgroup_driver kind, bool rootless, struct rt_cgroup_manager **m,
+                            struct rt_error *err);
 void rt_cgroup_manager_close (struct rt_cgroup_manager *m);
 /* The layout, read once for the manager (callers too); NULL on failure. */
 const struct rt_cgroup_layout *rt_cgroup_manager_layout (struct rt_cgroup_manager *m, struct rt_error *err);

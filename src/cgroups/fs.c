@@ -191,23 +191,30 @@ frozen_at (const char *mount, const char *dir, bool v2)
 int
 rt_cgroup_refuse_frozen (const struct rt_cgroup_layout *l, char *const *dirs, struct rt_error *err)
 {
+  const struct rt_cgroup_hier *h;
   size_t i;
 
-  for (i = 0; i < l->len; i++)
-    if ((l->h[i].v2 || rt_cgroup_list_has (l->h[i].controllers, "freezer"))
-        && frozen_at (l->h[i].mount, dirs[i], l->h[i].v2))
+  for (i = 0; dirs[i] != NULL; i++)
+    if ((h = rt_cgroup_hier_of (l, dirs[i])) != NULL && (h->v2 || rt_cgroup_list_has (h->controllers, "freezer"))
+        && frozen_at (h->mount, dirs[i], h->v2))
       return rt_error_set (err, 0, "container's cgroup unexpectedly frozen: `%s` (thaw it first)", dirs[i]);
   return 0;
 }
 
 int
-rt_cgroup_with_device_rules (const oci_resources *res, bool always, oci_resources *out, struct rt_device_rules *rules,
-                             struct rt_error *err)
+rt_cgroup_with_device_rules (const struct rt_cgroup_manager *m, const oci_resources *res, bool always,
+                             oci_resources *out, struct rt_device_rules *rules, struct rt_error *err)
 {
   oci_resources none = { 0 };
 
   *out = res ? *res : none;
   memset (rules, 0, sizeof *rules);
+  if (m->rootless)
+    {
+      out->devices = NULL;
+      out->devices_len = 0;
+      return 0;
+    }
   if (!always && out->devices_len == 0)
     return 0;
   if (rt_device_rules_build (res, rules, err) < 0)
@@ -217,19 +224,54 @@ rt_cgroup_with_device_rules (const oci_resources *res, bool always, oci_resource
   return 0;
 }
 
+/* Could the caller make dir and move itself in? Its own directory: the
+ * file that takes processes; a new one: the nearest existing ancestor. */
+static bool
+caller_may_make (const struct rt_cgroup_hier *h, const char *dir)
+{
+  cleanup_free char *path = strdup (dir), *procs = NULL;
+  char *slash;
+
+  if (path == NULL)
+    return false;
+  if (access (path, F_OK) == 0)
+    return asprintf (&procs, "%s/%s", path, h->v2 ? "cgroup.procs" : "tasks") >= 0
+           && faccessat (AT_FDCWD, procs, W_OK, AT_EACCESS) == 0;
+  while ((slash = strrchr (path, '/')) != NULL && slash > path)
+    {
+      *slash = '\0';
+      if (access (path, F_OK) == 0)
+        return faccessat (AT_FDCWD, path, W_OK | X_OK, AT_EACCESS) == 0;
+    }
+  return false;
+}
+
+/* One directory per hierarchy; rootless without a cgroupsPath, only where
+ * the caller may make one (runc's rule: an explicit path must work). */
 static int
-fs_plan (const struct rt_cgroup_layout *l, const struct rt_cgroup_request *req, struct rt_cgroup *cg,
+fs_plan (const struct rt_cgroup_layout *l, const struct rt_cgroup_request *req, bool rootless, struct rt_cgroup *cg,
          struct rt_error *err)
 {
+  bool optional = rootless && (req->path == NULL || *req->path == '\0');
   size_t i;
 
   cg->dirs = calloc (l->len + 1, sizeof (char *));
   if (cg->dirs == NULL)
     return rt_error_set (err, ENOMEM, "cgroup");
   for (i = 0; i < l->len; i++)
-    if ((cg->dirs[cg->len++] = cgroup_dir (&l->h[i], req)) == NULL)
-      return rt_error_set (err, ENOMEM, "cgroup");
-  return 0;
+    {
+      char *dir = cgroup_dir (&l->h[i], req);
+      if (dir == NULL)
+        return rt_error_set (err, ENOMEM, "cgroup");
+      if (optional && !caller_may_make (&l->h[i], dir))
+        {
+          rt_log_debug ("rootless: no cgroup in `%s` (not writable)", l->h[i].mount);
+          free (dir);
+          continue;
+        }
+      cg->dirs[cg->len++] = dir;
+    }
+  return optional ? rt_cgroup_check_served (l, cg->dirs, cg->len, req->res, err) : 0;
 }
 
 static int
@@ -237,14 +279,17 @@ fs_make (const struct rt_cgroup_layout *l, const oci_resources *res, struct rt_c
 {
   size_t i;
 
-  for (i = 0; i < l->len; i++)
+  for (i = 0; i < cg->len; i++)
     {
       const char *dir = cg->dirs[i];
-      if (rt_cgroup_fs_make_dir (&l->h[i], dir, err) < 0)
+      const struct rt_cgroup_hier *h = rt_cgroup_hier_of (l, dir);
+      if (h == NULL)
+        return rt_error_set (err, ENOENT, "cgroup `%s`: in no hierarchy", dir);
+      if (rt_cgroup_fs_make_dir (h, dir, err) < 0)
         return -1;
-      if (l->h[i].v2 && (cg->clone_fd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+      if (h->v2 && (cg->clone_fd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
         return rt_error_set (err, errno, "open cgroup `%s`", dir);
-      if (rt_cgroup_fs_apply (l, &l->h[i], dir, res, err) < 0)
+      if (rt_cgroup_fs_apply (l, h, dir, res, err) < 0)
         return -1;
     }
   return 0;
@@ -255,18 +300,18 @@ fs_create (struct rt_cgroup_manager *m, const struct rt_cgroup_request *req, rt_
            struct rt_cgroup *cg, struct rt_error *err)
 {
   const struct rt_cgroup_layout *l = rt_cgroup_manager_layout (m, err);
-  struct rt_device_rules rules;
+  struct rt_device_rules rules = { 0 };
   oci_resources res;
   int ret = -1;
 
   if (l == NULL || check_path (req->path, err) < 0 || rt_cgroup_check_layout (l, req->res, err) < 0
-      || fs_plan (l, req, cg, err) < 0)
+      || fs_plan (l, req, m->rootless, cg, err) < 0)
     return -1;
   /* recorded before any exists: whoever cleans up later knows them all */
   if (note_occupied (cg->dirs, cg->len, &cg->shared, err) < 0 || rt_cgroup_refuse_frozen (l, cg->dirs, err) < 0
       || (planned != NULL && planned (data, cg, err) < 0))
     return -1;
-  if (rt_cgroup_with_device_rules (req->res, true, &res, &rules, err) == 0)
+  if (rt_cgroup_with_device_rules (m, req->res, true, &res, &rules, err) == 0)
     ret = fs_make (l, &res, cg, err);
   rt_device_rules_free (&rules);
   if (ret < 0)
@@ -295,7 +340,7 @@ fs_update (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, const oci_re
   int ret;
 
   if (l == NULL || rt_cgroup_check_layout (l, given, err) < 0
-      || rt_cgroup_with_device_rules (given, false, &res, &rules, err) < 0)
+      || rt_cgroup_with_device_rules (m, given, false, &res, &rules, err) < 0)
     return -1;
   for (i = 0, ret = 0; i < cg->len && ret == 0; i++)
     {

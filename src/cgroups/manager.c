@@ -28,7 +28,7 @@ static int
 none_update (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, const oci_resources *res, struct rt_error *err)
 {
   (void) m, (void) cg, (void) res;
-  return rt_error_set (err, 0, "the container has no cgroup (--cgroup-manager=disabled)");
+  return rt_error_set (err, 0, RT_NO_CGROUP);
 }
 
 static int
@@ -47,7 +47,7 @@ const struct rt_cgroup_backend rt_cgroup_backend_none = {
 };
 
 int
-rt_cgroup_manager_open (enum rt_cgroup_driver kind, struct rt_cgroup_manager **out, struct rt_error *err)
+rt_cgroup_manager_open (enum rt_cgroup_driver kind, bool rootless, struct rt_cgroup_manager **out, struct rt_error *err)
 {
   struct rt_cgroup_manager *m;
 
@@ -55,6 +55,7 @@ rt_cgroup_manager_open (enum rt_cgroup_driver kind, struct rt_cgroup_manager **o
   if (m == NULL)
     return rt_error_set (err, ENOMEM, "cgroups");
   m->kind = kind;
+  m->rootless = rootless;
   m->backend = kind == RT_CGROUP_DISABLED  ? &rt_cgroup_backend_none
                : kind == RT_CGROUP_SYSTEMD ? &rt_cgroup_backend_systemd
                                            : &rt_cgroup_backend_fs;
@@ -111,7 +112,7 @@ rt_cgroup_update (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, const
                   struct rt_error *err)
 {
   if (cg->len == 0)
-    return rt_error_set (err, 0, "the container has no cgroup (--cgroup-manager=disabled)");
+    return rt_error_set (err, 0, RT_NO_CGROUP);
   return m->backend->update (m, cg, res, err);
 }
 

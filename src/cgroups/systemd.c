@@ -37,7 +37,8 @@ backend_of (struct rt_cgroup_manager *m)
   return m->priv;
 }
 
-/* The manager of the caller: root's is the system's, a user's its own. */
+/* The manager of the caller: root's is the system's, a user's (rootless,
+ * also as root of the user's own user namespace) its own. */
 static struct sd_backend *
 connect_bus (struct rt_cgroup_manager *m, struct rt_error *err)
 {
@@ -50,7 +51,7 @@ connect_bus (struct rt_cgroup_manager *m, struct rt_error *err)
     }
   if (sd->bus == NULL)
     {
-      if (rt_sdbus_open (geteuid () != 0, &sd->bus, err) < 0)
+      if (rt_sdbus_open (m->rootless, &sd->bus, err) < 0)
         return NULL;
       sd->version = rt_sdbus_version (sd->bus);
     }
@@ -130,7 +131,7 @@ sd_create (struct rt_cgroup_manager *m, const struct rt_cgroup_request *req, rt_
   l = rt_cgroup_manager_layout (m, err);
   if (l == NULL || rt_cgroup_check_layout (l, req->res, err) < 0 || (sd = connect_bus (m, err)) == NULL)
     return -1;
-  if (rt_systemd_unit_parse (req->path, req->id, geteuid () != 0, &sd->unit, err) < 0)
+  if (rt_systemd_unit_parse (req->path, req->id, m->rootless, &sd->unit, err) < 0)
     return -1;
   sd->id = strdup (req->id);
   sd->res = req->res;
@@ -221,15 +222,15 @@ limit_props (struct sd_backend *sd, const oci_resources *res, const oci_strmap *
 /* The directories made where systemd left them out (v1 hierarchies it
  * does not manage), res written into each, the process moved in. */
 static int
-apply_files (const struct rt_cgroup_layout *l, const struct rt_cgroup *cg, const oci_resources *res, pid_t pid,
-             struct rt_error *err)
+apply_files (const struct rt_cgroup_manager *m, const struct rt_cgroup_layout *l, const struct rt_cgroup *cg,
+             const oci_resources *res, pid_t pid, struct rt_error *err)
 {
   struct rt_device_rules rules;
   oci_resources all;
   size_t i;
   int ret = 0;
 
-  if (rt_cgroup_with_device_rules (res, pid > 0, &all, &rules, err) < 0)
+  if (rt_cgroup_with_device_rules (m, res, pid > 0, &all, &rules, err) < 0)
     return -1;
   for (i = 0; i < cg->len && ret == 0; i++)
     {
@@ -265,7 +266,7 @@ sd_attach (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, pid_t pid, b
     rt_error_set (err, ENOMEM, "systemd");
   else if (limit_props (sd, sd->res, sd->annotations, &ps, err) == 0
            && rt_sdbus_start_unit (sd->bus, sd->unit.name, &ps, err) == 0)
-    ret = apply_files (l, cg, sd->res, pid, err);
+    ret = apply_files (m, l, cg, sd->res, pid, err);
   rt_systemd_props_free (&ps);
   return ret < 0 ? rt_error_prefix (err, "create cgroup") : 0;
 }
@@ -304,7 +305,7 @@ sd_update (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, const oci_re
     return -1;
   if (limit_props (sd, res, NULL, &ps, err) == 0
       && (ps.len == 0 || rt_sdbus_set_properties (sd->bus, unit, &ps, err) == 0))
-    ret = apply_files (l, cg, res, 0, err);
+    ret = apply_files (m, l, cg, res, 0, err);
   rt_systemd_props_free (&ps);
   return ret;
 }

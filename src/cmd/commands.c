@@ -7,7 +7,8 @@
 const struct rt_command rt_commands[] = {
   { "spec", cmd_spec, "[--bundle DIR]", "write a default config.json",
     "  -b, --bundle DIR     where to write config.json (default: current directory)\n"
-    "      --rootless       accepted for runc compatibility (no effect)\n",
+    "      --rootless       a config an ordinary user can run: a user namespace mapping\n"
+    "                       you to root, the host's /sys, no network namespace or device rules\n",
     false },
   { "create", cmd_create, "[options] ID", "create a container, waiting for `start`",
     "  -b, --bundle DIR          bundle directory (default: current directory)\n"

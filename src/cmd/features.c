@@ -108,9 +108,10 @@ linux_features (oci_features_linux *l)
   l->cgroup = oci_calloc (1, sizeof *l->cgroup);
   l->cgroup->v1 = l->cgroup->has_v1 = true;
   l->cgroup->v2 = l->cgroup->has_v2 = true;
-  /* the systemd driver (cgroups/systemd.c); a user's manager waits for
-   * rootless containers */
-  l->cgroup->systemd = l->cgroup->has_systemd = l->cgroup->has_systemd_user = true;
+  /* the systemd driver (cgroups/systemd.c), the system's manager and,
+   * rootless, the user's (tests/vm/systemd.sh: rootless Podman) */
+  l->cgroup->systemd = l->cgroup->has_systemd = true;
+  l->cgroup->systemd_user = l->cgroup->has_systemd_user = true;
   l->cgroup->rdma = l->cgroup->has_rdma = true;
   l->seccomp = oci_calloc (1, sizeof *l->seccomp);
   if (seccomp_features (l->seccomp) < 0)

@@ -1,5 +1,6 @@
 /* rt spec: the default config.json, built from tables and written through
- * libocispec, like runc's (plus a cgroup namespace). */
+ * libocispec, like runc's (plus a cgroup namespace). --rootless: one an
+ * ordinary user can run (runc's rootless spec). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -28,6 +29,10 @@ static const struct
   { "/sys", "sysfs", "sysfs", "nosuid,noexec,nodev,ro" },
   { "/sys/fs/cgroup", "cgroup", "cgroup", "nosuid,noexec,nodev,relatime,ro" },
 };
+
+/* Rootless, a user namespace owns no network namespace of the host's: its
+ * /sys is the host's, bound read-only, instead of a new sysfs. */
+static const char rootless_sys_options[] = "rbind,nosuid,noexec,nodev,ro";
 
 static const char *const default_caps[] = { "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE", NULL };
 /* and "cgroup" where /sys/fs/cgroup is cgroup2 alone, as runc's spec */
@@ -112,20 +117,45 @@ default_process (void)
   return p;
 }
 
+static oci_id_mapping **
+own_id_mapping (unsigned id)
+{
+  oci_id_mapping **v = oci_calloc (1, sizeof *v);
+
+  v[0] = oci_calloc (1, sizeof **v);
+  v[0]->host_id = id;
+  v[0]->size = 1;
+  return v;
+}
+
+/* Rootless: no device rules (a user cannot set them), a user namespace
+ * mapping the caller to root, no network namespace of its own. */
 static oci_linux *
-default_linux (void)
+default_linux (bool rootless)
 {
   oci_linux *l = oci_calloc (1, sizeof *l);
-  oci_device_cgroup *deny = oci_calloc (1, sizeof *deny);
   size_t i;
 
-  l->resources = oci_calloc (1, sizeof *l->resources);
-  deny->access = oci_strdup ("rwm");
-  l->resources->devices = oci_calloc (1, sizeof *l->resources->devices);
-  l->resources->devices[0] = deny;
-  l->resources->devices_len = 1;
+  if (!rootless)
+    {
+      oci_device_cgroup *deny = oci_calloc (1, sizeof *deny);
+      l->resources = oci_calloc (1, sizeof *l->resources);
+      deny->access = oci_strdup ("rwm");
+      l->resources->devices = oci_calloc (1, sizeof *l->resources->devices);
+      l->resources->devices[0] = deny;
+      l->resources->devices_len = 1;
+    }
   for (i = 0; default_namespaces[i]; i++)
-    add_namespace (l, default_namespaces[i]);
+    if (!rootless || strcmp (default_namespaces[i], "network") != 0)
+      add_namespace (l, default_namespaces[i]);
+  if (rootless)
+    {
+      add_namespace (l, "user");
+      l->uid_mappings = own_id_mapping (geteuid ());
+      l->uid_mappings_len = 1;
+      l->gid_mappings = own_id_mapping (getegid ());
+      l->gid_mappings_len = 1;
+    }
   if (unified_host ())
     add_namespace (l, "cgroup");
   strv_fill (&l->masked_paths, &l->masked_paths_len, default_masked);
@@ -133,8 +163,27 @@ default_linux (void)
   return l;
 }
 
+/* Rootless: the host's /sys bound, and no uid= or gid= (the ids may not
+ * exist in the user namespace). */
+static void
+add_default_mount (oci_config *c, size_t i, bool rootless)
+{
+  oci_mount *m = oci_calloc (1, sizeof *m);
+  bool sys = rootless && strcmp (default_mounts[i].type, "sysfs") == 0;
+  cleanup_free char *options = oci_strdup (sys ? rootless_sys_options : default_mounts[i].options);
+  char *p;
+
+  if (rootless && (p = strstr (options, ",gid=")) != NULL)
+    *p = '\0';
+  m->destination = oci_strdup (default_mounts[i].destination);
+  m->type = oci_strdup (sys ? "none" : default_mounts[i].type);
+  m->source = oci_strdup (sys ? "/sys" : default_mounts[i].source);
+  split_options (m, options);
+  c->mounts[c->mounts_len++] = m;
+}
+
 static oci_config *
-default_config (void)
+default_config (bool rootless)
 {
   oci_config *c = oci_calloc (1, sizeof *c);
   size_t i, n = sizeof default_mounts / sizeof default_mounts[0];
@@ -147,25 +196,26 @@ default_config (void)
   c->hostname = oci_strdup ("rt");
   c->mounts = oci_calloc (n, sizeof *c->mounts);
   for (i = 0; i < n; i++)
-    {
-      oci_mount *m = oci_calloc (1, sizeof *m);
-      m->destination = oci_strdup (default_mounts[i].destination);
-      m->type = oci_strdup (default_mounts[i].type);
-      m->source = oci_strdup (default_mounts[i].source);
-      split_options (m, default_mounts[i].options);
-      c->mounts[c->mounts_len++] = m;
-    }
-  c->linux = default_linux ();
+    add_default_mount (c, i, rootless);
+  c->linux = default_linux (rootless);
   return c;
 }
+
+struct spec_opts
+{
+  const char *bundle;
+  bool rootless;
+};
 
 static int
 on_opt (void *data, int opt, const char *arg, struct rt_error *err)
 {
-  const char **bundle = data;
+  struct spec_opts *o = data;
 
   if (opt == 'b')
-    *bundle = arg;
+    o->bundle = arg;
+  else if (opt == 'r')
+    o->rootless = true;
   return 0;
 }
 
@@ -177,15 +227,17 @@ RT_CMD (spec)
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  const char *bundle = ".";
+  struct spec_opts o = { .bundle = "." };
+  const char *bundle;
   cleanup_free char *json = NULL, *perr = NULL;
   cleanup_close int dirfd = -1, fd = -1;
   oci_config *cfg;
-  int first = rt_cmd_getopt (rt_command_find ("spec"), argc, argv, "+b:h", longopts, on_opt, &bundle, err);
+  int first = rt_cmd_getopt (rt_command_find ("spec"), argc, argv, "+b:h", longopts, on_opt, &o, err);
 
   if (first < 0)
     return first == -2 ? 0 : -1;
-  cfg = default_config ();
+  bundle = o.bundle;
+  cfg = default_config (o.rootless);
   json = oci_config_emit (cfg, true, &perr);
   oci_config_free (cfg);
   if (json == NULL)

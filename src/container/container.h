@@ -63,6 +63,7 @@ struct rt_init_args
   struct rt_cgroup_join *join;                  /* the v1 cgroups the child moves itself into */
   const struct rt_cgroup_layout *cgroup_layout; /* NULL where the child's mounts differ (a joined mount ns) */
   int parent_fds[2];                            /* the parent's state dir (it holds the lock) and cgroup fds */
+  bool maps_by_user; /* a new user namespace whose maps a user (not root) writes: dumpable until GO */
 };
 
 __attribute__ ((noreturn)) void rt_init_main (struct rt_init_args *a);

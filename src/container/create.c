@@ -128,6 +128,7 @@ make_state_dir (struct creation *c, struct rt_error *err)
   c->state.created = now_rfc3339 ();
   c->state.creating = true;
   c->state.systemd = c->ctx->cgroup_manager == RT_CGROUP_SYSTEMD;
+  c->state.rootless = c->ctx->rootless;
   for (i = 0; i < c->cfg->annotations.len; i++)
     oci_strmap_set (&c->state.annotations, c->cfg->annotations.keys[i], c->cfg->annotations.values[i]);
   return 0;
@@ -172,7 +173,7 @@ make_cgroup (struct creation *c, struct rt_error *err)
     .annotations = &c->cfg->annotations,
   };
 
-  if (rt_cgroup_manager_open (c->ctx->cgroup_manager, &c->cgm, err) < 0)
+  if (rt_cgroup_manager_open (c->ctx->cgroup_manager, c->ctx->rootless, &c->cgm, err) < 0)
     return -1;
   return rt_cgroup_create (c->cgm, &req, record_cgroups, c, &c->cg, err);
 }
@@ -264,8 +265,10 @@ spawn (struct creation *c, struct rt_error *err)
       || rt_ns_for_children (c->cfg, &c->ns, &flags, &saved, err) < 0)
     return -1;
   /* CVE-2019-5736: until its execve the child runs rt's binary inside the
-   * container; non-dumpable, its /proc/PID/exe is closed to the container */
-  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+   * container; non-dumpable, its /proc/PID/exe is closed to the container.
+   * A user writing the child's id maps needs it dumpable until GO. */
+  a.maps_by_user = rt_namespaces_new (&c->ns, "user") && geteuid () != 0;
+  if (!a.maps_by_user && prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     return rt_error_set (err, errno, "prctl PR_SET_DUMPABLE");
   fflush (NULL);
   c->pid = rt_clone_child (flags, c->cg.clone_fd, NULL, &into_cgroup);

@@ -350,7 +350,8 @@ choose_cgroups (struct execution *e, struct rt_error *err)
 {
   const struct rt_cgroup own = rt_state_cgroup (&e->state);
 
-  if (rt_cgroup_manager_open (own.len > 0 ? RT_CGROUP_CGROUPFS : RT_CGROUP_DISABLED, &e->cgm, err) < 0)
+  if (rt_cgroup_manager_open (own.len > 0 ? RT_CGROUP_CGROUPFS : RT_CGROUP_DISABLED, e->ctx->rootless, &e->cgm, err)
+      < 0)
     return -1;
   return rt_cgroup_for_exec (e->cgm, &own, e->o->cgroups, e->o->cgroups_len, &e->cg, err);
 }
@@ -475,8 +476,11 @@ spawn (struct execution *e, struct rt_error *err)
     return rt_error_set (err, errno, "prctl PR_SET_DUMPABLE");
   if (rt_cgroup_join_prepare (&e->cg, &e->join, err) < 0)
     return -1;
-  /* the pid (and time) namespace applies to children only: join it here */
-  if (rt_ns_for_children (&none, &e->ns, &flags, &saved, err) < 0)
+  /* the pid (and time) namespace applies to children only: join it here;
+   * rootless, for good (this process makes no other child) */
+  e->ns.for_good = e->ctx->rootless;
+  if ((geteuid () != 0 && rt_ns_enter_user (&e->ns, err) < 0)
+      || rt_ns_for_children (&none, &e->ns, &flags, &saved, err) < 0)
     return -1;
   /* execCPUAffinity.initial: inherited from rt at the clone */
   if (rt_affinity_push_initial (e->p, &aff, err) < 0)

@@ -30,7 +30,8 @@ setup_root (struct rt_init_args *a, struct rt_error *err)
     .rootfd = -1,
     .bundle = a->bundle,
     .new_cgroupns = a->new_cgroupns || rt_namespaces_has (&a->ns, "cgroup"),
-    .new_userns = rt_namespaces_new (&a->ns, "user"),
+    /* rootless (a user, or root of someone's user namespace): no mknod */
+    .bind_devices = rt_namespaces_new (&a->ns, "user") || a->ctx->rootless,
     .cgroup_dirs = a->cgroup_dirs,
     .cgroup_dirs_len = a->cgroup_dirs_len,
     .mount_label = a->cfg->linux ? a->cfg->linux->mount_label : NULL,
@@ -220,14 +221,19 @@ rt_init_main (struct rt_init_args *a)
   /* CVE-2019-5736: rt's binary runs here until execve; keep its
    * /proc/PID/exe, cwd, root and fds from the container's processes (in a
    * joined pid namespace they see us; done by the parent before the clone,
-   * this would have no window at all) */
-  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+   * this would have no window at all). A user's parent writes our id maps
+   * (or has newuidmap write them), which needs our /proc files its own:
+   * then only after GO, before anything of the container exists. */
+  if (!a->maps_by_user)
+    prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   /* the state dir fd carries create's lock: holding it would block `start` */
   for (size_t i = 0; i < sizeof a->parent_fds / sizeof a->parent_fds[0]; i++)
     if (a->parent_fds[i] >= 0)
       close (a->parent_fds[i]);
   if (rt_sync_expect (a->sync_fd, RT_SYNC_GO, NULL, &err) < 0)
     _exit (EXIT_FAILURE);
+  if (a->maps_by_user)
+    prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (rt_cgroup_join_self (a->join, &err) < 0)
     rt_sync_fail (a->sync_fd, &err);
   if (setup_container (a, &state, &exe, &err) < 0)

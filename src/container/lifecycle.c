@@ -1,4 +1,5 @@
 /* start, kill and delete, and the helpers they share with create. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -214,6 +215,34 @@ keep_own (const struct rt_state *s, pid_t *pids, size_t *n)
   *n = kept;
 }
 
+static int
+all_procs (pid_t **pids, size_t *n, struct rt_error *err)
+{
+  DIR *d = opendir ("/proc");
+  struct dirent *de;
+
+  if (d == NULL)
+    return rt_error_set (err, errno, "open /proc");
+  while ((de = readdir (d)) != NULL)
+    {
+      char *end;
+      long pid = strtol (de->d_name, &end, 10);
+      pid_t *np;
+
+      if (*end != '\0' || pid <= 0)
+        continue;
+      if ((np = realloc (*pids, (*n + 1) * sizeof *np)) == NULL)
+        {
+          closedir (d);
+          return rt_error_set (err, ENOMEM, "pids");
+        }
+      *pids = np;
+      np[(*n)++] = (pid_t) pid;
+    }
+  closedir (d);
+  return 0;
+}
+
 int
 rt_container_pids (const struct rt_state *s, pid_t **pids, size_t *n, struct rt_error *err)
 {
@@ -221,12 +250,14 @@ rt_container_pids (const struct rt_state *s, pid_t **pids, size_t *n, struct rt_
   *n = 0;
   if (s->cgroup_dirs_len == 0)
     {
-      /* no cgroup (--cgroup-manager=disabled): the init process is all we know */
+      /* no cgroup (--cgroup-manager=disabled, or rootless without a
+       * writable one): every process we may see, the init's pid namespace's
+       * kept */
       if (!rt_state_process_alive (s))
         return 0;
-      if ((*pids = malloc (sizeof **pids)) == NULL)
-        return rt_error_set (err, ENOMEM, "pids");
-      (*pids)[(*n)++] = s->pid;
+      if (all_procs (pids, n, err) < 0)
+        return -1;
+      keep_own (s, *pids, n);
       return 0;
     }
   if (rt_cgroup_pids (&(struct rt_cgroup){ .dirs = s->cgroup_dirs, .len = s->cgroup_dirs_len }, pids, n, err) < 0)
@@ -295,8 +326,7 @@ rt_container_pause (struct rt_context *ctx, const char *id, bool freeze, struct 
   if (rt_status_check (freeze ? RT_OP_PAUSE : RT_OP_RESUME, id, status, err) < 0)
     ret = -1;
   else if (cg.len == 0)
-    ret = rt_error_set (err, 0, "%s `%s`: the container has no cgroup (--cgroup-manager=disabled)",
-                        freeze ? "pause" : "resume", id);
+    ret = rt_error_set (err, 0, "%s `%s`: " RT_NO_CGROUP, freeze ? "pause" : "resume", id);
   else
     ret = rt_cgroup_freeze (&cg, freeze, err);
   rt_state_free (&s);
@@ -309,7 +339,7 @@ remove_cgroup (const struct rt_state *s, struct rt_error *err)
 {
   struct rt_cgroup_manager *m = NULL;
   struct rt_cgroup cg = rt_state_cgroup (s);
-  int r = rt_cgroup_manager_open (s->systemd ? RT_CGROUP_SYSTEMD : RT_CGROUP_CGROUPFS, &m, err);
+  int r = rt_cgroup_manager_open (s->systemd ? RT_CGROUP_SYSTEMD : RT_CGROUP_CGROUPFS, s->rootless, &m, err);
 
   if (r == 0)
     r = rt_cgroup_destroy (m, &cg, err);

@@ -171,6 +171,7 @@ rt_state_write (int dirfd, const struct rt_state *s, struct rt_error *err)
   yajl_gen_array_close (g);
   gen_bool (g, "creating", s->creating);
   gen_bool (g, "systemd", s->systemd);
+  gen_bool (g, "rootless", s->rootless);
   gen_bool (g, "cgroupShared", s->cgroup_shared);
   yajl_gen_string (g, (const unsigned char *) "annotations", 11);
   yajl_gen_map_open (g);
@@ -253,6 +254,7 @@ rt_state_read (int dirfd, struct rt_state *s, struct rt_error *err)
       oci_strv_append (&s->cgroup_dirs, &s->cgroup_dirs_len, YAJL_GET_STRING (YAJL_GET_ARRAY (dirs)->values[i]));
   s->creating = tree_bool (root, "creating");
   s->systemd = tree_bool (root, "systemd");
+  s->rootless = tree_bool (root, "rootless");
   s->cgroup_shared = tree_bool (root, "cgroupShared");
   ann = yajl_tree_get (root, apath, yajl_t_object);
   for (i = 0; ann && i < YAJL_GET_OBJECT (ann)->len; i++)

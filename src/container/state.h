@@ -23,6 +23,7 @@ struct rt_state
   size_t cgroup_dirs_len;
   bool creating;
   bool systemd;
+  bool rootless;      /* made by a user: its systemd unit is the user manager's */
   bool cgroup_shared; /* the cgroup held others' processes at create: never killed wholesale */
   oci_strmap annotations;
 };

@@ -26,9 +26,9 @@ rt_container_update (struct rt_context *ctx, const char *id, const oci_resources
   cg = rt_state_cgroup (&s);
   ret = rt_status_check (RT_OP_UPDATE, id, rt_state_status (dirfd, &s), err);
   if (ret == 0 && cg.len == 0)
-    ret = rt_error_set (err, 0, "the container has no cgroup (--cgroup-manager=disabled)");
+    ret = rt_error_set (err, 0, RT_NO_CGROUP);
   if (ret == 0)
-    ret = rt_cgroup_manager_open (s.systemd ? RT_CGROUP_SYSTEMD : RT_CGROUP_CGROUPFS, &m, err);
+    ret = rt_cgroup_manager_open (s.systemd ? RT_CGROUP_SYSTEMD : RT_CGROUP_CGROUPFS, s.rootless, &m, err);
   if (ret == 0)
     ret = rt_cgroup_update (m, &cg, res, err);
   if (ret == 0)

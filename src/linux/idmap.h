@@ -1,13 +1,18 @@
-/* User namespace id maps, written by the parent (root) for the child. */
+/* User namespace id maps, written by the parent for the child: directly
+ * (root, or a user's own id), else through newuidmap/newgidmap. */
 #ifndef RT_IDMAP_H
 #define RT_IDMAP_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "linux/namespaces.h"
 #include "ocispec.h"
 #include "util/error.h"
 
+/* Does the mapping map exactly one id, `id`, of the host (what a user may
+ * write without help)? */
+bool rt_idmap_is_own (oci_id_mapping *const *m, size_t n, unsigned id);
 int rt_idmap_write (pid_t pid, const oci_config *cfg, const struct rt_namespaces *ns, struct rt_error *err);
 
 #endif

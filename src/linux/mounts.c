@@ -21,13 +21,6 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
-char *
-rt_fd_path (int fd)
-{
-  char *p = NULL;
-  return asprintf (&p, "/proc/self/fd/%d", fd) < 0 ? NULL : p;
-}
-
 int
 rt_mount_fd (const char *source, int targetfd, const char *type, unsigned long flags, const char *data)
 {
@@ -519,7 +512,8 @@ static size_t prepared_len;
 
 /* Made on the host before the clone: id-mapped mounts, and with a new user
  * namespace every plain bind mount (its source opened with the host's
- * root's rights, as runc does). */
+ * root's rights, as runc does). An ordinary user may not clone a tree of
+ * the host's mount namespace: its binds are made inside, with its rights. */
 static bool
 prepared_on_host (const oci_config *cfg, const oci_mount *m, const struct rt_mount_opts *o)
 {
@@ -527,7 +521,15 @@ prepared_on_host (const oci_config *cfg, const oci_mount *m, const struct rt_mou
 
   if (wants_idmap (m, o))
     return true;
-  return ns && !(ns->path && *ns->path) && is_bind (m, o) && !o->src_nofollow && !o->copy_symlink;
+  return ns && !(ns->path && *ns->path) && is_bind (m, o) && !o->src_nofollow && !o->copy_symlink && geteuid () == 0;
+}
+
+/* Root of a user namespace that does not own rt's mount namespace may not
+ * clone its trees either: those plain binds are made inside too. */
+static bool
+may_make_inside (const oci_mount *m, const struct rt_mount_opts *o, const struct rt_error *err)
+{
+  return err->errnum == EPERM && !wants_idmap (m, o);
 }
 
 int
@@ -547,6 +549,12 @@ rt_mounts_prepare (const oci_config *cfg, const char *bundle, struct rt_error *e
           && ((wants_idmap (m, &o) && check_idmap (cfg, m, &o, err) < 0)
               || (fd = detached_tree (cfg, bundle, m, &o, wants_idmap (m, &o), err)) < 0))
         {
+          if (fd < 0 && may_make_inside (m, &o, err))
+            {
+              rt_error_clear (err);
+              rt_mount_opts_free (&o);
+              continue;
+            }
           rt_mount_opts_free (&o);
           return rt_error_prefix (err, ".mounts[%zu]", i);
         }
@@ -616,6 +624,30 @@ attach_prepared (const oci_mount *m, size_t index, int target, struct rt_error *
 }
 
 /* A new filesystem: its data, with the SELinux mount label if any. */
+/* Removes a gid=N option from comma-separated data; false if none. */
+static bool
+drop_gid_option (char *data)
+{
+  char *p = data;
+
+  while (p != NULL && *p)
+    {
+      char *next = strchr (p, ',');
+      if (strncmp (p, "gid=", 4) == 0)
+        {
+          if (next != NULL)
+            memmove (p, next + 1, strlen (next + 1) + 1);
+          else if (p > data)
+            p[-1] = '\0';
+          else
+            *p = '\0';
+          return true;
+        }
+      p = next ? next + 1 : NULL;
+    }
+  return false;
+}
+
 static int
 mount_new (const struct rt_mount_ctx *c, const oci_mount *m, const struct rt_mount_opts *o, int target,
            struct rt_error *err)
@@ -624,10 +656,15 @@ mount_new (const struct rt_mount_ctx *c, const oci_mount *m, const struct rt_mou
 
   if (rt_mount_label_data (c->mount_label, m->type, o->data, &data, err) < 0)
     return -1;
-  if (rt_mount_fd (m->source ? m->source : m->type, target, m->type, o->flags & ~MS_REC, data) < 0)
-    return rt_error_set (err, errno, "mount `%s` (%s) on `%s`", m->source ? m->source : "", m->type ? m->type : "",
-                         m->destination);
-  return 0;
+  if (rt_mount_fd (m->source ? m->source : m->type, target, m->type, o->flags & ~MS_REC, data) == 0)
+    return 0;
+  /* a devpts gid (tty's 5) that a user namespace does not map: the
+   * kernel says EINVAL; without it the pty group is the mounter's (crun) */
+  if (errno == EINVAL && type_is (m, "devpts") && data != NULL && drop_gid_option (data)
+      && rt_mount_fd (m->source ? m->source : m->type, target, m->type, o->flags & ~MS_REC, data) == 0)
+    return 0;
+  return rt_error_set (err, errno, "mount `%s` (%s) on `%s`", m->source ? m->source : "", m->type ? m->type : "",
+                       m->destination);
 }
 
 /* A read-only tmpfs (or /dev) may get mounts and device nodes below it
@@ -683,6 +720,34 @@ check_ordinary_dir (const struct rt_mount_ctx *c, const oci_mount *m, struct rt_
                        m->destination);
 }
 
+/* A user namespace may not mount a sysfs for a network namespace it does
+ * not own, nor an mqueue for an IPC namespace it does not own: the host's
+ * instance, bound, is what runc and crun give a rootless container then. */
+static const char *
+host_instance (const oci_mount *m)
+{
+  if (type_is (m, "sysfs"))
+    return "/sys";
+  if (type_is (m, "mqueue"))
+    return "/dev/mqueue";
+  return NULL;
+}
+
+static int
+bind_host_instance (const struct rt_mount_ctx *c, const oci_mount *m, struct rt_mount_opts *o, int target, bool *bind,
+                    struct rt_error *err)
+{
+  oci_mount host = *m;
+
+  rt_error_clear (err);
+  host.source = (char *) host_instance (m);
+  o->flags |= MS_BIND | MS_REC;
+  *bind = true;
+  if (mount_bind (c, &host, o, target, err) < 0)
+    return rt_error_prefix (err, "mount %s: not allowed, and binding the host's", m->type);
+  return 0;
+}
+
 int
 rt_mount_entry (const struct rt_mount_ctx *c, const oci_mount *m, size_t index, struct rt_error *err)
 {
@@ -727,8 +792,8 @@ rt_mount_entry (const struct rt_mount_ctx *c, const oci_mount *m, size_t index, 
     ret = mount_bind (c, m, &o, target, err);
   else if (type_is (m, "cgroup") || type_is (m, "cgroup2"))
     ret = mount_cgroup (c, m, &o, target, err);
-  else
-    ret = mount_new (c, m, &o, target, err);
+  else if ((ret = mount_new (c, m, &o, target, err)) < 0 && err->errnum == EPERM && host_instance (m) != NULL)
+    ret = bind_host_instance (c, m, &o, target, &bind, err);
   if (ret == 0)
     ret = after_mount (c, m, &o, bind, below, err);
 out:

@@ -14,7 +14,7 @@ struct rt_mount_ctx
   int rootfd;         /* O_PATH of the rootfs (before pivot_root) */
   const char *bundle; /* relative bind sources are relative to it */
   bool new_cgroupns;
-  bool new_userns;
+  bool bind_devices;        /* mknod is not allowed (a user namespace): bind the host's nodes */
   char *const *cgroup_dirs; /* the container's cgroups, for cgroup mounts without a cgroupns */
   size_t cgroup_dirs_len;
   const char *mount_label;                      /* linux.mountLabel: context= for the filesystems that take one */
@@ -43,6 +43,5 @@ void rt_mounts_release_prepared (void);
 /* Mount onto an fd: through its /proc/self/fd path, so nothing in the
  * rootfs can redirect the target between resolution and mount. */
 int rt_mount_fd (const char *source, int targetfd, const char *type, unsigned long flags, const char *data);
-char *rt_fd_path (int fd);
 
 #endif

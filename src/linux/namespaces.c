@@ -140,6 +140,22 @@ save_for_children (const char *path, int *fd, struct rt_error *err)
 }
 
 int
+rt_ns_enter_user (struct rt_namespaces *ns, struct rt_error *err)
+{
+  int idx = ns_index ("user");
+
+  if (ns->join_fd[idx] < 0)
+    return 0;
+  if (setns (ns->join_fd[idx], CLONE_NEWUSER) < 0)
+    return rt_error_set (err, errno, "join the user namespace");
+  close (ns->join_fd[idx]);
+  ns->join_fd[idx] = -1;
+  ns->present[idx] = false; /* the child is in it already */
+  ns->for_good = true;
+  return 0;
+}
+
+int
 rt_ns_for_children (const oci_config *cfg, struct rt_namespaces *ns, unsigned long *clone_flags,
                     struct rt_ns_restore *saved, struct rt_error *err)
 {
@@ -149,9 +165,10 @@ rt_ns_for_children (const oci_config *cfg, struct rt_namespaces *ns, unsigned lo
   saved->pid_fd = saved->time_fd = -1;
   if (l && l->time_offsets.len > 0 && !new_time)
     return rt_error_set (err, 0, ".linux.timeOffsets: needs a new time namespace");
-  if ((ns->join_fd[0] >= 0 && save_for_children ("/proc/self/ns/pid_for_children", &saved->pid_fd, err) < 0)
-      || ((ns->join_fd[7] >= 0 || new_time)
-          && save_for_children ("/proc/self/ns/time_for_children", &saved->time_fd, err) < 0))
+  if (!ns->for_good
+      && ((ns->join_fd[0] >= 0 && save_for_children ("/proc/self/ns/pid_for_children", &saved->pid_fd, err) < 0)
+          || ((ns->join_fd[7] >= 0 || new_time)
+              && save_for_children ("/proc/self/ns/time_for_children", &saved->time_fd, err) < 0)))
     goto fail;
   if (join (ns, "pid", err) < 0 || join (ns, "time", err) < 0)
     goto fail;

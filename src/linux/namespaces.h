@@ -16,6 +16,7 @@ struct rt_namespaces
   unsigned long clone_flags; /* new namespaces */
   int join_fd[RT_NS_COUNT];  /* by oci_namespaces index; -1 when not joined */
   bool present[RT_NS_COUNT]; /* listed in the config at all */
+  bool for_good;             /* the caller stays in what it joins for its children (rt_ns_for_children) */
 };
 
 int rt_namespaces_prepare (const oci_linux *l, struct rt_namespaces *ns, struct rt_error *err);
@@ -24,9 +25,17 @@ void rt_namespaces_close (struct rt_namespaces *ns);
 /* Child: enter the other joined namespaces, the user namespace first. */
 int rt_namespaces_join (const struct rt_namespaces *ns, struct rt_error *err);
 
+/* A user (not root) has no right to join a pid namespace but from inside
+ * its owner: the caller joins the container's user namespace itself, for
+ * good (there is no way back to the host's), and sets for_good. For a
+ * caller whose only child is the one it makes next (exec). */
+int rt_ns_enter_user (struct rt_namespaces *ns, struct rt_error *err);
+
 /* The pid and time namespaces of rt itself for its children: joined or
  * new ones are set before the clone (no second fork) and restored after,
- * so that hooks run in rt's own. On failure nothing is left joined. */
+ * so that hooks run in rt's own; with ns->for_good they are not (only
+ * the host's root may return to the host's pid namespace). On failure
+ * nothing is left joined, unless for_good. */
 struct rt_ns_restore
 {
   int pid_fd;

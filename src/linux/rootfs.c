@@ -113,7 +113,7 @@ rt_rootfs_prepare (const oci_config *cfg, const char *rootfs, bool own_mount_ns,
   for (i = 0; i < cfg->mounts_len; i++)
     if (rt_mount_entry (mc, cfg->mounts[i], i, err) < 0)
       return -1;
-  if (rt_devices_create (mc->rootfd, cfg, mc->new_userns, err) < 0)
+  if (rt_devices_create (mc->rootfd, cfg, mc->bind_devices, err) < 0)
     return -1;
   return rt_mounts_seal (mc, cfg, err);
 }

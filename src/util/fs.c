@@ -117,15 +117,43 @@ open_unnamed (int dirfd, const char *tmp, mode_t mode, bool *named)
   return fd;
 }
 
+char *
+rt_fd_path (int fd)
+{
+  char *p = NULL;
+  return asprintf (&p, "/proc/self/fd/%d", fd) < 0 ? NULL : p;
+}
+
+/* Names an unnamed file. AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH before
+ * Linux 6.10 (ENOENT without it: a user, rootless): the fd's /proc link
+ * names the same file for anyone. */
+static int
+link_fd (int fd, int dirfd, const char *name)
+{
+  cleanup_free char *proc = NULL;
+
+  if (linkat (fd, "", dirfd, name, AT_EMPTY_PATH) == 0)
+    return 0;
+  if (errno != ENOENT)
+    return -1;
+  proc = rt_fd_path (fd);
+  if (proc == NULL)
+    {
+      errno = ENOMEM;
+      return -1;
+    }
+  return linkat (AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW);
+}
+
 /* a stale temporary of a dead writer with our pid must not stop us */
 static int
 link_unnamed (int fd, int dirfd, const char *tmp)
 {
-  if (linkat (fd, "", dirfd, tmp, AT_EMPTY_PATH) == 0)
+  if (link_fd (fd, dirfd, tmp) == 0)
     return 0;
   if (errno != EEXIST || unlinkat (dirfd, tmp, 0) < 0)
     return -1;
-  return linkat (fd, "", dirfd, tmp, AT_EMPTY_PATH);
+  return link_fd (fd, dirfd, tmp);
 }
 
 /* Puts the complete file TMP in place of NAME. A swap (RENAME_EXCHANGE)
@@ -175,7 +203,7 @@ rt_write_file_atomic_at (int dirfd, const char *name, const char *data, size_t l
   if (!named)
     {
       /* a first write needs no temporary name at all */
-      if (linkat (fd, "", dirfd, name, AT_EMPTY_PATH) == 0)
+      if (link_fd (fd, dirfd, name) == 0)
         return 0;
       if (errno != EEXIST)
         return rt_error_set (err, errno, "link `%s`", name);

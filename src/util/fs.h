@@ -10,6 +10,8 @@
 #include "util/error.h"
 
 /* Read a whole file (any size); *out is NUL-terminated. dirfd may be AT_FDCWD. */
+/* "/proc/self/fd/FD", heap. */
+char *rt_fd_path (int fd);
 int rt_read_file_at (int dirfd, const char *path, char **out, size_t *len, struct rt_error *err);
 int rt_read_file (const char *path, char **out, size_t *len, struct rt_error *err);
 

@@ -105,7 +105,7 @@ test_features_versions_hooks_namespaces() {
 
 test_features_cgroup_seccomp() {
 	features
-	assert_json "$OUT" '.linux.cgroup == {"v1": true, "v2": true, "systemd": true, "systemdUser": false,
+	assert_json "$OUT" '.linux.cgroup == {"v1": true, "v2": true, "systemd": true, "systemdUser": true,
 		"rdma": true}' "cgroup"
 	assert_json "$OUT" '.linux.seccomp.enabled == true' "seccomp enabled"
 	assert_json "$OUT" '.linux.seccomp.actions | index("SCMP_ACT_ERRNO") != null and index("SCMP_ACT_KILL_PROCESS") != null'

@@ -466,11 +466,31 @@ lib_run_test() {
 }
 
 lib_test_exit() {
-	local rc=$?
+	local rc=$? c
 	set +x
 	lib_cleanup_containers
 	lib_kill_tracked_pids
+	for c in "${LIB_AT_EXIT[@]}"; do
+		eval "$c"
+	done
+	lib_remove_test_users
 	exit "$rc"
+}
+
+# at_exit COMMAND: run COMMAND (a string, eval'd) when the test ends, after
+# its containers are gone.
+LIB_AT_EXIT=()
+at_exit() { LIB_AT_EXIT+=("$*"); }
+
+# Users a test made (one name per line in $T/.users): removed by the test
+# and again by the runner, with their subordinate ids.
+lib_remove_test_users() {
+	local u
+	[ -f "$T/.users" ] || return 0
+	while read -r u; do
+		[ -n "$u" ] && getent passwd "$u" >/dev/null && userdel "$u" 2>/dev/null
+	done <"$T/.users"
+	return 0
 }
 
 # ---------------------------------------------------------------------------
@@ -478,15 +498,19 @@ lib_test_exit() {
 # Run by the test's EXIT trap and again by the runner.
 
 lib_cleanup_containers() {
-	local id ids
-	ids=$( {
-		cat "$T/.ids" 2>/dev/null
-		"$RT" --root "$ROOT" list -q 2>/dev/null
-		[ -d "$ROOT" ] && find "$ROOT" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' 2>/dev/null
-	} | sort -u)
-	for id in $ids; do
-		case $id in .* | "") continue ;; esac
-		timeout 20 "$RT" --root "$ROOT" delete --force "$id" </dev/null >/dev/null 2>&1
+	local id ids root
+	# $ROOT, and the default roots of rootless runs (XDG_RUNTIME_DIR=$T/xdg)
+	for root in "$ROOT" "$T"/xdg/*; do
+		[ -d "$root" ] || continue
+		ids=$( {
+			[ "$root" = "$ROOT" ] && cat "$T/.ids" 2>/dev/null
+			"$RT" --root "$root" list -q 2>/dev/null
+			find "$root" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' 2>/dev/null
+		} | sort -u)
+		for id in $ids; do
+			case $id in .* | "") continue ;; esac
+			timeout 20 "$RT" --root "$root" delete --force "$id" </dev/null >/dev/null 2>&1
+		done
 	done
 }
 

@@ -199,6 +199,12 @@ runner_cleanup_test() { # after each test, in the runner: returns leak report
 			_owned_pid "$d" && kill -KILL "$d" 2>/dev/null
 		done
 	fi
+	lib_remove_test_users
+	if [ -f "$T/.users" ]; then
+		while read -r d; do
+			[ -n "$d" ] && getent passwd "$d" >/dev/null && leaks+="user $d left: cannot remove it; "
+		done <"$T/.users"
+	fi
 	LEAKS=${leaks%; }
 }
 

@@ -83,6 +83,9 @@ install_missing() {
 		command -v crun >/dev/null || pkgs+=(crun)
 		command -v runc >/dev/null || pkgs+=(runc)
 		command -v containerd >/dev/null || pkgs+=(containerd)
+		# rootless Podman: subordinate ids and its user-mode network
+		command -v newuidmap >/dev/null || pkgs+=(uidmap)
+		command -v slirp4netns >/dev/null || pkgs+=(slirp4netns)
 		command -v perl >/dev/null || pkgs+=(perl)
 	fi
 	[ ${#pkgs[@]} -eq 0 ] && return 0

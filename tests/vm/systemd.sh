@@ -260,12 +260,12 @@ test_v1_scope_limits_survive_daemon_reload() {
 # Engines: Podman as root (its default manager here is systemd) and
 # containerd's shim with SystemdCgroup.
 
-podman_setup() {
-	local P=$WORK/podman
-	mkdir -p "$P"/{root,run,tmp}
-	cat >"$P/containers.conf" <<EOF
+# containers_conf [CONTAINERS_LINE] [ENGINE_LINE]: Podman's configuration
+# for these tests (root's and the rootless user's), with the extra lines.
+containers_conf() {
+	cat <<EOF
 [containers]
-netns = "none"
+${1:-}
 log_driver = "k8s-file"
 default_ulimits = []
 
@@ -274,9 +274,15 @@ cgroup_manager = "systemd"
 events_logger = "file"
 conmon_path = ["/usr/bin/conmon"]
 pull_policy = "never"
-tmp_dir = "$P/tmp"
 runtime_supports_json = ["crun", "runc", "rt"]
+${2:-}
 EOF
+}
+
+podman_setup() {
+	local P=$WORK/podman
+	mkdir -p "$P"/{root,run,tmp}
+	containers_conf 'netns = "none"' "tmp_dir = \"$P/tmp\"" >"$P/containers.conf"
 	cat >"$P/storage.conf" <<EOF
 [storage]
 driver = "overlay"
@@ -353,6 +359,95 @@ test_containerd_systemd_cgroup() {
 }
 
 # ---------------------------------------------------------------------------
+# Rootless Podman: an ordinary user (made here, removed at the end) with
+# subordinate ids, linger (so its systemd user manager runs) and storage
+# of its own. Podman runs the runtime as root of the user's user
+# namespace, with --systemd-cgroup: the scope is the user manager's,
+# reached on the user's bus.
+
+RL_USER=rtvm-user
+RL_UID=""
+RL_HOME=""
+
+# upm ARGS...: podman as the user, in its session's environment.
+upm() {
+	(cd / && timeout 300 runuser -u "$RL_USER" -- env -i PATH="$PATH" HOME="$RL_HOME" USER="$RL_USER" \
+		XDG_RUNTIME_DIR="/run/user/$RL_UID" DBUS_SESSION_BUS_ADDRESS="unix:path=/run/user/$RL_UID/bus" \
+		podman "$@")
+}
+rlpm() { upm --runtime "$RTBIN" "$@"; }
+user_unit_gone() { ! runuser -u "$RL_USER" -- env XDG_RUNTIME_DIR="/run/user/$RL_UID" systemctl --user is-active --quiet "$1"; }
+
+rootless_setup() {
+	useradd -m -s /bin/bash "$RL_USER" || return 1
+	RL_UID=$(id -u "$RL_USER")
+	RL_HOME=$(getent passwd "$RL_USER" | cut -d: -f6)
+	grep -q "^$RL_USER:" /etc/subuid ||
+		usermod --add-subuids 200000-265535 --add-subgids 200000-265535 "$RL_USER" || return 1
+	# slirp4netns needs /dev/net/tun, for everyone (as udev would make it)
+	{ [ -e /dev/net/tun ] || modprobe tun; } && chmod 666 /dev/net/tun || return 1
+	loginctl enable-linger "$RL_USER" || return 1
+	wait_until 120 test -S "/run/user/$RL_UID/bus" || return 1
+	mkdir -p "$RL_HOME/.config/containers"
+	containers_conf >"$RL_HOME/.config/containers/containers.conf"
+	printf '[storage]\ndriver = "vfs"\n' >"$RL_HOME/.config/containers/storage.conf"
+	chown -R "$RL_USER:" "$RL_HOME/.config"
+	upm load -i "$WORK/busybox-oci.tar" >"$WORK/rootless-load.log" 2>&1 &&
+		upm tag "$OCI_CONFIG_DIGEST" localhost/busybox:latest >>"$WORK/rootless-load.log" 2>&1
+}
+
+rootless_teardown() {
+	[ -n "$RL_UID" ] || return 0
+	upm rm -af -t 0 >/dev/null 2>&1
+	loginctl disable-linger "$RL_USER"
+	systemctl stop "user@$RL_UID.service" >/dev/null 2>&1
+	loginctl terminate-user "$RL_USER" >/dev/null 2>&1
+	userdel -r -f "$RL_USER" >/dev/null 2>&1
+	! getent passwd "$RL_USER" >/dev/null || echo "# warning: cannot remove $RL_USER" >&2
+}
+
+test_rootless_podman_memory_limit() {
+	local out
+	out=$(rlpm run --rm --network none --memory 32m localhost/busybox \
+		sh -c 'cat /sys/fs/cgroup/memory.max; tr -s " " </proc/self/uid_map; exit 3' 2>"$T/pm.err")
+	assert_eq "$?" 3 "the exit status of the container ($(tail -n 3 "$T/pm.err" | tr '\n' ' '))"
+	assert_eq "$(head -n1 <<<"$out")" $MIB32 "memory.max inside"
+	assert_contains "$out" " 0 $RL_UID 1" "the user's uid as root inside"
+}
+
+test_rootless_podman_lifecycle() {
+	local id pid cg rc base="/user.slice/user-$RL_UID.slice/user@$RL_UID.service"
+	id=$(rlpm run -d --network none --memory 32m --pids-limit 32 localhost/busybox \
+		sh -c 'echo hello from rootless; exec sleep 300' 2>"$T/pm.err") || fail "run -d: $(cat "$T/pm.err")"
+	pid=$(upm inspect -f '{{.State.Pid}}' "$id")
+	cg=$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
+	assert_match "$cg" "^$base/user\\.slice/libpod-$id\\.scope(/container)?\$" "the container's cgroup"
+	assert_eq "$(cat "$CGROOT$cg/memory.max")" $MIB32 "memory.max under user@$RL_UID.service"
+	assert_eq "$(cat "$CGROOT$cg/pids.max")" 32 "pids.max"
+	assert_eq "$(rlpm exec "$id" id -u 2>"$T/exec.err")" 0 "exec: uid ($(tail -n 3 "$T/exec.err" | tr '\n' ' '))"
+	rlpm exec "$id" dd if=/dev/zero of=/dev/null bs=64M count=1 >/dev/null 2>&1
+	rc=$?
+	assert_eq "$rc" 137 "a 64 MiB allocation under --memory 32m"
+	assert_contains "$(rlpm logs "$id" 2>&1)" "hello from rootless" "logs"
+	rlpm stop -t 0 "$id" >/dev/null || fail "stop"
+	rlpm rm "$id" >/dev/null || fail "rm"
+	wait_until 30 user_unit_gone "libpod-$id.scope" || fail "the scope is left"
+	[ ! -d "$CGROOT$cg" ] || fail "the cgroup is left"
+	[ -z "$(upm ps -aq)" ] || fail "containers left: $(upm ps -a)"
+}
+
+test_rootless_podman_networks() {
+	local out
+	out=$(rlpm run --rm --network slirp4netns localhost/busybox sh -c 'ip -4 addr show tap0; ip route' 2>"$T/pm.err") ||
+		fail "slirp4netns: $(tail -n 3 "$T/pm.err")"
+	assert_contains "$out" "inet 10.0.2.100" "tap0's address"
+	assert_contains "$out" "default via 10.0.2.2" "the default route"
+	out=$(rlpm run --rm --network none localhost/busybox sh -c 'ls /sys/class/net' 2>"$T/pm.err") ||
+		fail "--network none: $(tail -n 3 "$T/pm.err")"
+	assert_eq "$out" lo "interfaces with --network none"
+}
+
+# ---------------------------------------------------------------------------
 # The runner.
 
 setup() {
@@ -377,6 +472,11 @@ cleanup_test() {
 	done
 	left=$(find "$CGROOT" -maxdepth 3 -path '*/system.slice/rtvm-*' 2>/dev/null)
 	[ -n "$left" ] && echo "cgroups $(tr "\n" " " <<<"$left")" >>"$T/.leak"
+	# the rootless user's Podman containers (a failed run leaves one)
+	if [ -n "$RL_UID" ] && left=$(upm ps -aq) && [ -n "$left" ]; then
+		echo "rootless podman containers $(tr "\n" " " <<<"$left")" >>"$T/.leak"
+		upm rm -af -t 0 >/dev/null 2>&1
+	fi
 }
 
 
@@ -404,7 +504,7 @@ for f in rt runc crun; do
 done
 ENGINES=1
 if [ -e "$CGROOT/cgroup.controllers" ]; then
-	DRIVER_TESTS=$(declare -F | awk '$3 ~ /^test_/ && $3 !~ /^test_(podman|containerd|v1)_/ { print $3 }')
+	DRIVER_TESTS=$(declare -F | awk '$3 ~ /^test_/ && $3 !~ /^test_(podman|containerd|v1|rootless)_/ { print $3 }')
 else
 	DRIVER_TESTS=$(declare -F | awk '$3 ~ /^test_v1_/ { print $3 }')
 	ENGINES=0 # they run on the cgroup2 guest
@@ -433,6 +533,20 @@ if [ "$ENGINES" = 1 ] && { selected test_podman_ "$@" || selected test_container
 		setup_failed "containerd: $(tail -n 5 "$WORK/containerd/log" "$WORK/containerd/import.log" 2>&1 | tr '\n' ' ')"
 	fi
 	[ -n "${CTRD_PID:-}" ] && kill "$CTRD_PID" 2>/dev/null
+fi
+
+if [ "$ENGINES" = 1 ] && selected test_rootless_podman_ "$@"; then
+	[ -s "$WORK/busybox-oci.tar" ] || make_oci_archive "$WORK/busybox-oci.tar" localhost/busybox:latest >/dev/null
+	if rootless_setup; then
+		for f in rt runc; do
+			for fn in test_rootless_podman_memory_limit test_rootless_podman_lifecycle test_rootless_podman_networks; do
+				selected "$fn" "$@" && run_for "$f" "$fn"
+			done
+		done
+	else
+		setup_failed "rootless podman: $(tail -n 5 "$WORK/rootless-load.log" 2>&1 | tr '\n' ' ')"
+	fi
+	rootless_teardown
 fi
 
 summary
