@@ -192,12 +192,12 @@ rt_cgroup_check_v2_dir (const struct rt_cgroup_layout *l, const char *dir, const
 }
 
 static bool
-has_dir_in (const struct rt_cgroup_hier *h, char *const *dirs, size_t n)
+has_dir_in (const struct rt_cgroup_layout *l, const struct rt_cgroup_hier *h, char *const *dirs, size_t n)
 {
-  size_t i, len = strlen (h->mount);
+  size_t i;
 
   for (i = 0; i < n; i++)
-    if (strncmp (dirs[i], h->mount, len) == 0 && dirs[i][len] == '/')
+    if (rt_cgroup_hier_of (l, dirs[i]) == h)
       return true;
   return false;
 }
@@ -218,14 +218,14 @@ rt_cgroup_check_served (const struct rt_cgroup_layout *l, char *const *dirs, siz
       h = find (l, false, classes[i].v1);
       if (h == NULL)
         h = find (l, true, classes[i].v2);
-      if (h != NULL && !has_dir_in (h, dirs, n))
+      if (h != NULL && !has_dir_in (l, h, dirs, n))
         return rt_error_set (err, 0,
                              ".linux.resources.%s: cannot set %s limit: container could not join or create cgroup "
                              "(rootless: `%s` is not writable for you)",
                              classes[i].what, h->v2 ? classes[i].v2 : classes[i].v1, h->mount);
     }
   for (i = 0; i < l->len && res->unified.len > 0; i++)
-    if (l->h[i].v2 && !has_dir_in (&l->h[i], dirs, n))
+    if (l->h[i].v2 && !has_dir_in (l, &l->h[i], dirs, n))
       return rt_error_set (err, 0,
                            ".linux.resources.unified: cannot set unified limit: container could not join or create "
                            "cgroup (rootless: `%s` is not writable for you)",

@@ -79,6 +79,7 @@ rt_create_cli_parse (const char *name, int argc, char **argv, struct rt_create_c
     { NULL, 0, NULL, 0 },
   };
   const struct rt_command *cmd = rt_command_find (name);
+  const char *listen_fds;
   bool run = strcmp (name, "run") == 0;
   int first = rt_cmd_getopt (cmd, argc, argv, run ? "+b:dh" : "+b:h", run ? run_opts : create_opts, on_opt, c, err);
 
@@ -88,9 +89,9 @@ rt_create_cli_parse (const char *name, int argc, char **argv, struct rt_create_c
     return -1;
   c->o.id = argv[first];
   /* systemd's socket activation: pass LISTEN_FDS through like runc */
-  if (getenv ("LISTEN_FDS") != NULL)
+  if ((listen_fds = getenv ("LISTEN_FDS")) != NULL)
     {
-      int n = atoi (getenv ("LISTEN_FDS"));
+      int n = atoi (listen_fds);
       if (n > c->o.preserve_fds)
         c->o.preserve_fds = n;
     }

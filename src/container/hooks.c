@@ -102,7 +102,7 @@ run_one (const oci_hook *h, const char *kind, size_t i, const char *state, struc
     struct sigaction ign = { .sa_handler = SIG_IGN }, old;
     sigaction (SIGPIPE, &ign, &old);
     if (write (pipefd[1], state, len) < 0 && errno != EPIPE)
-      r = -1;
+      rt_log_debug ("%s hook %zu: cannot write the state to its stdin: %s", kind, i, strerror (errno));
     sigaction (SIGPIPE, &old, NULL);
   }
   close (pipefd[1]);

@@ -35,8 +35,8 @@ rt_idmap_is_own (oci_id_mapping *const *m, size_t n, unsigned id)
   return n == 1 && m[0]->host_id == id && m[0]->size == 1;
 }
 
-static int
-write_direct (pid_t pid, const struct idmap_kind *k, oci_id_mapping *const *m, size_t n, struct rt_error *err)
+int
+rt_idmap_write_text (pid_t pid, const char *file, oci_id_mapping *const *m, size_t n, struct rt_error *err)
 {
   cleanup_free char *path = NULL, *buf = NULL;
   size_t i;
@@ -49,9 +49,9 @@ write_direct (pid_t pid, const struct idmap_kind *k, oci_id_mapping *const *m, s
       free (buf);
       buf = nbuf;
     }
-  if (asprintf (&path, "/proc/%d/%s", pid, k->file) < 0)
+  if (asprintf (&path, "/proc/%d/%s", pid, file) < 0)
     return rt_error_set (err, ENOMEM, "id map");
-  return rt_write_file (path, buf, strlen (buf), err);
+  return rt_write_file (path, buf ? buf : "", buf ? strlen (buf) : 0, err);
 }
 
 static bool
@@ -148,11 +148,11 @@ write_map (pid_t pid, const struct idmap_kind *k, oci_id_mapping *const *m, size
   if (n == 0)
     return rt_error_set (err, 0, ".linux.%s: a new user namespace needs mappings", k->field);
   if (privileged)
-    r = write_direct (pid, k, m, n, err);
+    r = rt_idmap_write_text (pid, k->file, m, n, err);
   else if (!rt_idmap_is_own (m, n, own))
     r = write_with_helper (pid, k, m, n, err);
   else
-    r = (k == &gid_kind ? deny_setgroups (pid, err) : 0) < 0 ? -1 : write_direct (pid, k, m, n, err);
+    r = (k == &gid_kind ? deny_setgroups (pid, err) : 0) < 0 ? -1 : rt_idmap_write_text (pid, k->file, m, n, err);
   return r < 0 ? rt_error_prefix (err, ".linux.%s", k->field) : 0;
 }
 

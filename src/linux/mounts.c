@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "cgroups/cgroup.h"
+#include "linux/idmap.h"
 #include "linux/lsm.h"
+#include "linux/namespaces.h"
 #include "tables.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -271,6 +273,24 @@ mount_cgroup_v1 (const struct rt_mount_ctx *c, const oci_mount *m, const struct 
   return 0;
 }
 
+/* src bound on the destination, read-only where the mount says so (a
+ * bind mount takes flags only from a remount). */
+static int
+bind_read_only (const struct rt_mount_ctx *c, const oci_mount *m, const struct rt_mount_opts *o, const char *src,
+                int target)
+{
+  cleanup_close int top = -1;
+
+  if (rt_mount_fd (src, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return -1;
+  if (!(o->flags & MS_RDONLY))
+    return 0;
+  top = reopen (c, m, O_PATH, NULL);
+  if (top < 0)
+    return -1;
+  return rt_mount_fd (NULL, top, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+}
+
 static int
 mount_cgroup (const struct rt_mount_ctx *c, const oci_mount *m, const struct rt_mount_opts *o, int target,
               struct rt_error *err)
@@ -291,17 +311,25 @@ mount_cgroup (const struct rt_mount_ctx *c, const oci_mount *m, const struct rt_
       rt_cgroup_layout_free (&read);
       return ret;
     }
-  rt_cgroup_layout_free (&read);
   if (rt_mount_fd ("cgroup2", target, "cgroup2", o->flags & ~MS_REC, o->data) == 0)
-    return 0;
-  /* without a cgroup (or a network) namespace the kernel refuses a new
-   * cgroup2 instance: show the container its own cgroup instead */
-  if ((errno == EPERM || errno == EBUSY) && c->cgroup_dirs_len > 0)
     {
-      if (rt_mount_fd (c->cgroup_dirs[0], target, NULL, MS_BIND | MS_REC, NULL) < 0)
-        return rt_error_set (err, errno, "bind-mount the container's cgroup on `%s`", m->destination);
-      return 0; /* flags follow in rt_mount_entry's remount step */
+      rt_cgroup_layout_free (&read);
+      return 0;
     }
+  /* without a cgroup (or a network) namespace the kernel refuses a new
+   * cgroup2 instance: show the container its own cgroup instead, or,
+   * rootless without one, the hierarchy as the caller sees it (as the
+   * host's /sys a rootless container binds) */
+  if (errno == EPERM || errno == EBUSY)
+    {
+      const char *src = c->cgroup_dirs_len > 0 ? c->cgroup_dirs[0] : l->len > 0 ? l->h[0].mount : NULL;
+      ret = src != NULL ? bind_read_only (c, m, o, src, target) : -1;
+      if (ret < 0)
+        rt_error_set (err, src ? errno : EPERM, "bind-mount the container's cgroup on `%s`", m->destination);
+      rt_cgroup_layout_free (&read);
+      return ret;
+    }
+  rt_cgroup_layout_free (&read);
   return rt_error_set (err, errno, "mount cgroup2 on `%s`", m->destination);
 }
 
@@ -394,41 +422,22 @@ rt_mounts_check (const oci_config *cfg, struct rt_error *err)
   return 0;
 }
 
-static int
-write_id_map (pid_t pid, const char *file, oci_id_mapping *const *m, size_t n, struct rt_error *err)
-{
-  cleanup_free char *path = NULL, *text = strdup ("");
-  size_t i;
-
-  if (text == NULL || asprintf (&path, "/proc/%d/%s", pid, file) < 0)
-    return rt_error_set (err, ENOMEM, "id map");
-  for (i = 0; i < n; i++)
-    {
-      char *more = NULL;
-      if (asprintf (&more, "%s%u %u %u\n", text, m[i]->container_id, m[i]->host_id, m[i]->size) < 0)
-        return rt_error_set (err, ENOMEM, "id map");
-      free (text);
-      text = more;
-    }
-  return rt_write_file (path, text, strlen (text), err);
-}
-
 /* A user namespace that carries the mappings, for mount_setattr: a child
  * made in a new one only to hold it open, gone once its ns fd is taken. */
 static int
 userns_with_maps (oci_id_mapping *const *uid, size_t nuid, oci_id_mapping *const *gid, size_t ngid,
                   struct rt_error *err)
 {
-  struct clone_args ca = { .flags = CLONE_NEWUSER, .exit_signal = SIGCHLD };
   cleanup_free char *path = NULL;
   int pipefd[2], fd = -1, status;
+  bool into_cgroup;
   char c;
   pid_t pid;
 
   if (pipe2 (pipefd, O_CLOEXEC) < 0)
     return rt_error_set (err, errno, "pipe");
   fflush (NULL);
-  pid = (pid_t) syscall (SYS_clone3, &ca, sizeof ca);
+  pid = rt_clone_child (CLONE_NEWUSER, -1, NULL, &into_cgroup);
   if (pid == 0)
     {
       /* wait for the parent to be done with our namespace */
@@ -443,7 +452,8 @@ userns_with_maps (oci_id_mapping *const *uid, size_t nuid, oci_id_mapping *const
       close (pipefd[1]);
       return rt_error_set (err, errno, "clone a user namespace for an id-mapped mount");
     }
-  if (write_id_map (pid, "uid_map", uid, nuid, err) == 0 && write_id_map (pid, "gid_map", gid, ngid, err) == 0)
+  if (rt_idmap_write_text (pid, "uid_map", uid, nuid, err) == 0
+      && rt_idmap_write_text (pid, "gid_map", gid, ngid, err) == 0)
     {
       if (asprintf (&path, "/proc/%d/ns/user", pid) < 0)
         rt_error_set (err, ENOMEM, "id map");

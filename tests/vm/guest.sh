@@ -280,6 +280,79 @@ test_relative_path_leaves_caller_cgroup_intact() {
 }
 
 # ---------------------------------------------------------------------------
+# Rootless on pure cgroup v2: an ordinary user (made for the test, removed
+# after it), its state under XDG_RUNTIME_DIR.
+
+RL_USER=rtvm-rl
+rl_user() {
+	useradd -M -s /bin/sh "$RL_USER" || fail "useradd"
+	echo "userdel $RL_USER" >>"$T/.undo"
+	mkdir -p "$T/xdg" "$T/rl" && chown "$RL_USER:" "$T/xdg" "$T/rl" && chmod 755 "$T" || fail "dirs"
+}
+as_user() { runuser -u "$RL_USER" -- env -i PATH="$PATH" USER="$RL_USER" XDG_RUNTIME_DIR="$T/xdg" "$@"; }
+# rl_bundle [JQ FILTER]: the user's spec --rootless on the base rootfs
+rl_bundle() {
+	rm -f "$T/rl/config.json"
+	(cd "$T/rl" && as_user "$RT" spec --rootless) || fail "spec --rootless"
+	jq --arg r "$WORK/base/rootfs" '.root.path = $r | .process.terminal = false | .process.args = ["/rt-helper", "sleep", "600"]' \
+		"$T/rl/config.json" | jq "${1:-.}" >"$T/rl/c.json" && mv "$T/rl/c.json" "$T/rl/config.json" &&
+		chown "$RL_USER:" "$T/rl/config.json" || fail "edit the config"
+}
+
+# no delegated cgroup: no limits, the container in the user's own cgroup;
+# with and without a cgroup namespace, /sys/fs/cgroup is there read-only
+test_rootless_without_a_cgroup() {
+	local ns
+	rl_user
+	for ns in with without; do
+		rl_bundle
+		[ $ns = with ] || rl_bundle '.linux.namespaces |= map(select(.type != "cgroup"))'
+		jq '.process.args = ["sh", "-c", "cat /proc/self/uid_map; test -r /sys/fs/cgroup/cgroup.controllers && echo cgroupfs; touch /sys/fs/cgroup/x 2>/dev/null || echo read-only"]' \
+			"$T/rl/config.json" >"$T/rl/c.json" && mv "$T/rl/c.json" "$T/rl/config.json" && chown "$RL_USER:" "$T/rl/config.json"
+		OUT=$(as_user "$RT" run --bundle "$T/rl" rl1 2>"$T/rl1.err") || fail "run ($ns a cgroup namespace): $(cat "$T/rl1.err")"
+		assert_contains "$OUT" "cgroupfs" "/sys/fs/cgroup $ns a cgroup namespace"
+		assert_contains "$OUT" "read-only" "/sys/fs/cgroup $ns a cgroup namespace"
+	done
+	rl_bundle '.linux.resources.memory = {"limit": 33554432}'
+	as_user "$RT" run -d --bundle "$T/rl" rl2 </dev/null >/dev/null 2>"$T/rl2.err" && fail "limits without a cgroup were accepted"
+	assert_contains "$(cat "$T/rl2.err")" "cannot set memory limit" "the error"
+	[ ! -e "$T/xdg/rt/rl2" ] || fail "state left behind"
+}
+
+# A subtree delegated to the user as the kernel documents it (the
+# directory and its cgroup.procs, cgroup.subtree_control and
+# cgroup.threads chowned): limits enforced, pause, update, delete.
+test_rootless_delegated_v2_subtree() {
+	local d=$CG/deleg pid
+	rl_user
+	echo "+memory +pids" >"$CG/cgroup.subtree_control" || fail "enable memory, pids in $CG"
+	mkdir -p "$d/shell" || fail "mkdir"
+	echo "rmdir $d/shell $d" >>"$T/.undo"
+	chown "$RL_USER:" "$d" "$d/cgroup.procs" "$d/cgroup.subtree_control" "$d/cgroup.threads" \
+		"$d/shell" "$d/shell/cgroup.procs" || fail "chown"
+	echo "+memory +pids" >"$d/cgroup.subtree_control" || fail "enable memory, pids in $d"
+	rl_bundle '.linux.cgroupsPath = "/rt-vm/deleg/c1" | .linux.resources = {"memory": {"limit": 33554432}, "pids": {"limit": 20}}'
+	in_deleg() { sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$d/shell" runuser -u "$RL_USER" -- env -i PATH="$PATH" USER="$RL_USER" XDG_RUNTIME_DIR="$T/xdg" "$RT" "$@"; }
+	in_deleg run -d --bundle "$T/rl" c1 </dev/null >"$T/c1.out" 2>"$T/c1.err" || fail "run -d: $(cat "$T/c1.err")"
+	wait_text "$T/c1.out" ready
+	assert_eq "$(cat "$d/c1/memory.max")" 33554432 "memory.max"
+	assert_eq "$(cat "$d/c1/pids.max")" 20 "pids.max"
+	pid=$(as_user "$RT" state c1 | jq -r .pid)
+	grep -qx "$pid" "$d/c1/cgroup.procs" || fail "the init is not in $d/c1"
+	in_deleg exec c1 /rt-helper exit 0 || fail "exec"
+	in_deleg update --memory 64m c1 || fail "update"
+	assert_eq "$(cat "$d/c1/memory.max")" 67108864 "memory.max after update"
+	as_user "$RT" pause c1 || fail "pause"
+	assert_eq "$(as_user "$RT" state c1 | jq -r .status)" paused "status"
+	as_user "$RT" resume c1 || fail "resume"
+	as_user "$RT" kill c1 KILL || fail "kill"
+	rl_stopped() { [ "$(as_user "$RT" state c1 | jq -r .status)" = stopped ]; }
+	wait_until 10 rl_stopped || fail "the init outlived KILL"
+	as_user "$RT" delete c1 || fail "delete"
+	[ ! -d "$d/c1" ] || fail "$d/c1 left"
+}
+
+# ---------------------------------------------------------------------------
 # The runner.
 
 setup() {
@@ -296,6 +369,12 @@ cleanup_test() {
 		timeout 20 "$RT" --root "$ROOT" delete --force "$id" >/dev/null 2>&1
 	done
 	[ -s "$T/.loop" ] && losetup -d "$(cat "$T/.loop")" 2>/dev/null
+	for id in $("$RT" --root "$T/xdg/rt" list -q 2>/dev/null); do
+		echo "rootless container $id" >>"$T/.leak"
+		timeout 20 "$RT" --root "$T/xdg/rt" delete --force "$id" >/dev/null 2>&1
+	done
+	# what a test made for itself (a user, its cgroups), in reverse
+	[ -s "$T/.undo" ] && tac "$T/.undo" | while read -r cmd; do eval "$cmd" 2>/dev/null; done
 	left=$(find "$CG" -mindepth 1 -type d 2>/dev/null)
 	if [ -n "$left" ]; then
 		echo "leaked cgroups: $(echo $left)" >>"$T/.leak"
