@@ -9,8 +9,8 @@
 
 #include "cmd/cmd.h"
 #include "context.h"
-#include "linux/rootless.h"
-#include "linux/seccomp.h"
+#include "kernel/rootless.h"
+#include "kernel/seccomp.h"
 #include "ocispec.h"
 #include "util/cleanup.h"
 #include "util/log.h"

@@ -6,8 +6,8 @@
 #include <sys/types.h>
 
 #include "context.h"
-#include "linux/namespaces.h"
-#include "linux/seccomp.h"
+#include "kernel/namespaces.h"
+#include "kernel/seccomp.h"
 #include "cgroups/cgroup.h"
 #include "ocispec.h"
 #include "util/error.h"

@@ -17,7 +17,7 @@
 #include "container/hooks.h"
 #include "container/state.h"
 #include "container/status.h"
-#include "linux/rdt.h"
+#include "kernel/rdt.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"

@@ -8,7 +8,7 @@
 #include "container/container.h"
 #include "container/state.h"
 #include "container/status.h"
-#include "linux/rdt.h"
+#include "kernel/rdt.h"
 #include "util/cleanup.h"
 
 int

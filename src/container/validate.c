@@ -7,12 +7,12 @@
 #include <string.h>
 
 #include "container/container.h"
-#include "linux/lsm.h"
-#include "linux/mounts.h"
-#include "linux/netdev.h"
-#include "linux/rdt.h"
-#include "linux/sched.h"
-#include "linux/sysctl.h"
+#include "kernel/lsm.h"
+#include "kernel/mounts.h"
+#include "kernel/netdev.h"
+#include "kernel/rdt.h"
+#include "kernel/sched.h"
+#include "kernel/sysctl.h"
 #include "tables.h"
 #include "util/log.h"
 

@@ -1,6 +1,6 @@
 /* Mount options: what mount(2), mount_setattr and rt each get, crun's
  * idmap=uids=...;gids=... maps, and the errors that name what is wrong. */
-#include "linux/mount_opts.h"
+#include "kernel/mount_opts.h"
 
 #include <criterion/criterion.h>
 #include <linux/mount.h>

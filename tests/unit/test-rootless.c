@@ -1,7 +1,7 @@
 /* Rootless detection from uid_map text, the default state root, and what a
  * user may map without newuidmap. */
-#include "linux/idmap.h"
-#include "linux/rootless.h"
+#include "kernel/idmap.h"
+#include "kernel/rootless.h"
 
 #include <criterion/criterion.h>
 #include <stdlib.h>

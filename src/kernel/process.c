@@ -1,4 +1,4 @@
-#include "linux/process.h"
+#include "kernel/process.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,9 +15,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "linux/caps.h"
-#include "linux/sched.h"
-#include "linux/terminal.h"
+#include "kernel/caps.h"
+#include "kernel/sched.h"
+#include "kernel/terminal.h"
 #include "tables.h"
 #include "util/cleanup.h"
 #include "util/passwd.h"

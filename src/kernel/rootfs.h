@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#include "linux/mounts.h"
+#include "kernel/mounts.h"
 #include "ocispec.h"
 #include "util/error.h"
 

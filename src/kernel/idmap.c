@@ -3,7 +3,7 @@
  * its own uid and gid (and must deny setgroups first), so anything more goes
  * through the setuid newuidmap and newgidmap (shadow's, Debian package
  * uidmap), which allow the ranges /etc/subuid and /etc/subgid give it. */
-#include "linux/idmap.h"
+#include "kernel/idmap.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-#include "linux/mounts.h"
+#include "kernel/mounts.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -16,9 +16,9 @@
 #include <unistd.h>
 
 #include "cgroups/cgroup.h"
-#include "linux/idmap.h"
-#include "linux/lsm.h"
-#include "linux/namespaces.h"
+#include "kernel/idmap.h"
+#include "kernel/lsm.h"
+#include "kernel/namespaces.h"
 #include "tables.h"
 #include "util/cleanup.h"
 #include "util/fs.h"

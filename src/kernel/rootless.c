@@ -1,4 +1,4 @@
-#include "linux/rootless.h"
+#include "kernel/rootless.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "linux/namespaces.h"
+#include "kernel/namespaces.h"
 #include "ocispec.h"
 #include "util/error.h"
 

@@ -1,4 +1,4 @@
-#include "linux/mount_opts.h"
+#include "kernel/mount_opts.h"
 
 #include <errno.h>
 #include <stdio.h>

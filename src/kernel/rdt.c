@@ -1,4 +1,4 @@
-#include "linux/rdt.h"
+#include "kernel/rdt.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-#include "linux/netdev.h"
+#include "kernel/netdev.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "linux/netlink.h"
+#include "kernel/netlink.h"
 #include "tables.h"
 #include "util/cleanup.h"
 

@@ -1,4 +1,4 @@
-#include "linux/sysctl.h"
+#include "kernel/sysctl.h"
 
 #include <errno.h>
 #include <stdbool.h>

@@ -8,7 +8,7 @@
 
 #include <sys/types.h>
 
-#include "linux/namespaces.h"
+#include "kernel/namespaces.h"
 #include "ocispec.h"
 #include "util/error.h"
 

@@ -1,4 +1,4 @@
-#include "linux/namespaces.h"
+#include "kernel/namespaces.h"
 
 #include <errno.h>
 #include <fcntl.h>

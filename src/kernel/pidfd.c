@@ -1,4 +1,4 @@
-#include "linux/pidfd.h"
+#include "kernel/pidfd.h"
 
 #include <errno.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-#include "linux/rootfs.h"
+#include "kernel/rootfs.h"
 
 #include <errno.h>
 #include <fcntl.h>

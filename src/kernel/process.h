@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "linux/seccomp.h"
+#include "kernel/seccomp.h"
 #include "ocispec.h"
 #include "util/error.h"
 

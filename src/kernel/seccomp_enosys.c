@@ -1,4 +1,4 @@
-#include "linux/seccomp_enosys.h"
+#include "kernel/seccomp_enosys.h"
 
 #include <errno.h>
 #include <linux/seccomp.h>

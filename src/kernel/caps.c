@@ -1,4 +1,4 @@
-#include "linux/caps.h"
+#include "kernel/caps.h"
 
 #include <errno.h>
 #include <stdbool.h>

@@ -11,7 +11,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "linux/rootfs.h"
+#include "kernel/rootfs.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 

@@ -1,4 +1,4 @@
-#include "linux/sched.h"
+#include "kernel/sched.h"
 
 #include <ctype.h>
 #include <errno.h>

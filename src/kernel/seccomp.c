@@ -1,4 +1,4 @@
-#include "linux/seccomp.h"
+#include "kernel/seccomp.h"
 
 #include <errno.h>
 #include <linux/filter.h>
@@ -13,7 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "linux/seccomp_enosys.h"
+#include "kernel/seccomp_enosys.h"
 #include "tables.h"
 #include "util/cleanup.h"
 #include "util/log.h"

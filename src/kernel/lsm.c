@@ -1,4 +1,4 @@
-#include "linux/lsm.h"
+#include "kernel/lsm.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "linux/process.h"
+#include "kernel/process.h"
 
 int
 rt_lsm_config_check (const oci_config *cfg, struct rt_error *err)

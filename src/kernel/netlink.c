@@ -1,4 +1,4 @@
-#include "linux/netlink.h"
+#include "kernel/netlink.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-#include "linux/terminal.h"
+#include "kernel/terminal.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "linux/mount_opts.h"
+#include "kernel/mount_opts.h"
 #include "ocispec.h"
 #include "util/error.h"
 
