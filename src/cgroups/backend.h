@@ -50,7 +50,7 @@ int rt_cgroup_fs_apply (const struct rt_cgroup_layout *l, const struct rt_cgroup
 int rt_cgroup_with_device_rules (const struct rt_cgroup_manager *m, const oci_resources *res, bool always,
                                  oci_resources *out, struct rt_device_rules *rules, struct rt_error *err);
 /* Fails when a directory, or the ancestor it would be made in, is frozen. */
-int rt_cgroup_refuse_frozen (const struct rt_cgroup_layout *l, char *const *dirs, struct rt_error *err);
+int rt_cgroup_refuse_frozen (const struct rt_cgroup_layout *l, char *const *dirs, size_t n, struct rt_error *err);
 
 /* ---- files.c: reading and writing cgroup files ---- */
 

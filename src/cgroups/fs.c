@@ -189,12 +189,12 @@ frozen_at (const char *mount, const char *dir, bool v2)
 }
 
 int
-rt_cgroup_refuse_frozen (const struct rt_cgroup_layout *l, char *const *dirs, struct rt_error *err)
+rt_cgroup_refuse_frozen (const struct rt_cgroup_layout *l, char *const *dirs, size_t n, struct rt_error *err)
 {
   const struct rt_cgroup_hier *h;
   size_t i;
 
-  for (i = 0; dirs[i] != NULL; i++)
+  for (i = 0; i < n; i++)
     if ((h = rt_cgroup_hier_of (l, dirs[i])) != NULL && (h->v2 || rt_cgroup_list_has (h->controllers, "freezer"))
         && frozen_at (h->mount, dirs[i], h->v2))
       return rt_error_set (err, 0, "container's cgroup unexpectedly frozen: `%s` (thaw it first)", dirs[i]);
@@ -255,6 +255,7 @@ fs_plan (const struct rt_cgroup_layout *l, const struct rt_cgroup_request *req, 
   bool optional = rootless && (req->path == NULL || *req->path == '\0');
   size_t i;
 
+  cg->len = 0;
   cg->dirs = calloc (l->len + 1, sizeof (char *));
   if (cg->dirs == NULL)
     return rt_error_set (err, ENOMEM, "cgroup");
@@ -308,7 +309,7 @@ fs_create (struct rt_cgroup_manager *m, const struct rt_cgroup_request *req, rt_
       || fs_plan (l, req, m->rootless, cg, err) < 0)
     return -1;
   /* recorded before any exists: whoever cleans up later knows them all */
-  if (note_occupied (cg->dirs, cg->len, &cg->shared, err) < 0 || rt_cgroup_refuse_frozen (l, cg->dirs, err) < 0
+  if (note_occupied (cg->dirs, cg->len, &cg->shared, err) < 0 || rt_cgroup_refuse_frozen (l, cg->dirs, cg->len, err) < 0
       || (planned != NULL && planned (data, cg, err) < 0))
     return -1;
   if (rt_cgroup_with_device_rules (m, req->res, true, &res, &rules, err) == 0)

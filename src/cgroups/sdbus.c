@@ -403,9 +403,8 @@ rt_sdbus_stop_unit (struct rt_sdbus *b, const char *unit, struct rt_error *err)
   if (r >= 0 && (r = b->sd_bus_message_append (m, "ss", unit, "replace")) >= 0)
     r = call_job (b, m, "stop unit", unit, &result, &e, err);
   b->sd_bus_message_unref (m);
-  if (r < 0 && b->sd_bus_error_has_name (&e, "org.freedesktop.systemd1.NoSuchUnit"))
-    r = 0; /* gone already: with its last process, a scope goes */
-  else if (r < 0)
+  /* NoSuchUnit: gone already (with its last process, a scope goes) */
+  if (r < 0 && !b->sd_bus_error_has_name (&e, "org.freedesktop.systemd1.NoSuchUnit"))
     return err->msg ? -1 : bus_error (b, &e, r, err, "systemd: stop unit `%s`", unit);
   b->sd_bus_error_free (&e);
   if (result != NULL && strcmp (result, "done") != 0)

@@ -147,7 +147,7 @@ sd_create (struct rt_cgroup_manager *m, const struct rt_cgroup_request *req, rt_
       return rt_error_set (err, ENOMEM, "cgroup");
   cg->pending = true;
   rt_log_debug ("systemd %u: unit `%s` in `%s`", sd->version, sd->unit.name, sd->unit.slice);
-  if (rt_cgroup_refuse_frozen (l, cg->dirs, err) < 0)
+  if (rt_cgroup_refuse_frozen (l, cg->dirs, cg->len, err) < 0)
     return -1;
   return planned != NULL ? planned (data, cg, err) : 0;
 }

@@ -198,7 +198,7 @@ add_mask (struct rt_systemd_props *ps, const char *name, const char *list)
         }
       if (b >= 8192)
         goto bad;
-      if (b / 8 + 1 > p.n)
+      if (p.bytes == NULL || b / 8 + 1 > p.n)
         {
           uint8_t *nb = realloc (p.bytes, b / 8 + 1);
           if (nb == NULL)

@@ -110,8 +110,14 @@ static char *
 created_state (const char *state, struct rt_error *err)
 {
   char *perr = NULL, *json = NULL;
-  oci_state *s = oci_state_parse (state, strlen (state), "state", &perr);
+  oci_state *s;
 
+  if (state == NULL)
+    {
+      rt_error_set (err, EPROTO, "startContainer hooks: the parent sent no state");
+      return NULL;
+    }
+  s = oci_state_parse (state, strlen (state), "state", &perr);
   if (s == NULL)
     {
       rt_error_take (err, 0, perr);

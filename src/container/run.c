@@ -124,7 +124,10 @@ rt_mirror (pid_t pid, int pidfd, int master, bool relay_errors_kill, struct rt_e
   if (master >= 0)
     {
       if (pidfd < 0)
-        pidfd = own = (int) syscall (SYS_pidfd_open, pid, 0);
+        {
+          own = (int) syscall (SYS_pidfd_open, pid, 0);
+          pidfd = own;
+        }
       if (pidfd < 0)
         rt_error_set (&rerr, errno, "terminal: pidfd_open");
       if (pidfd < 0 || rt_terminal_relay (master, pidfd, &rerr) < 0)

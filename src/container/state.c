@@ -249,18 +249,19 @@ rt_state_read (int dirfd, struct rt_state *s, struct rt_error *err)
   s->rootfs = tree_str (root, "rootfs");
   s->created = tree_str (root, "created");
   dirs = yajl_tree_get (root, dpath, yajl_t_array);
-  for (i = 0; dirs && i < YAJL_GET_ARRAY (dirs)->len; i++)
-    if (YAJL_IS_STRING (YAJL_GET_ARRAY (dirs)->values[i]))
-      oci_strv_append (&s->cgroup_dirs, &s->cgroup_dirs_len, YAJL_GET_STRING (YAJL_GET_ARRAY (dirs)->values[i]));
+  __typeof__ (YAJL_GET_ARRAY (dirs)) arr = YAJL_GET_ARRAY (dirs);
+  for (i = 0; arr != NULL && i < arr->len; i++)
+    if (YAJL_IS_STRING (arr->values[i]))
+      oci_strv_append (&s->cgroup_dirs, &s->cgroup_dirs_len, YAJL_GET_STRING (arr->values[i]));
   s->creating = tree_bool (root, "creating");
   s->systemd = tree_bool (root, "systemd");
   s->rootless = tree_bool (root, "rootless");
   s->cgroup_shared = tree_bool (root, "cgroupShared");
   ann = yajl_tree_get (root, apath, yajl_t_object);
-  for (i = 0; ann && i < YAJL_GET_OBJECT (ann)->len; i++)
-    if (YAJL_IS_STRING (YAJL_GET_OBJECT (ann)->values[i]))
-      oci_strmap_set (&s->annotations, YAJL_GET_OBJECT (ann)->keys[i],
-                      YAJL_GET_STRING (YAJL_GET_OBJECT (ann)->values[i]));
+  __typeof__ (YAJL_GET_OBJECT (ann)) obj = YAJL_GET_OBJECT (ann);
+  for (i = 0; obj != NULL && i < obj->len; i++)
+    if (YAJL_IS_STRING (obj->values[i]))
+      oci_strmap_set (&s->annotations, obj->keys[i], YAJL_GET_STRING (obj->values[i]));
   yajl_tree_free (root);
   if (s->id == NULL || s->bundle == NULL)
     return rt_error_set (err, 0, "corrupt state file: missing id or bundle");

@@ -32,8 +32,7 @@ rt_error_setv (struct rt_error *err, int errnum, const char *fmt, va_list ap)
   return -1;
 }
 
-int
-rt_error_set (struct rt_error *err, int errnum, const char *fmt, ...)
+int (rt_error_set) (struct rt_error *err, int errnum, const char *fmt, ...)
 {
   va_list ap;
 
@@ -43,8 +42,7 @@ rt_error_set (struct rt_error *err, int errnum, const char *fmt, ...)
   return -1;
 }
 
-int
-rt_error_prefix (struct rt_error *err, const char *fmt, ...)
+int (rt_error_prefix) (struct rt_error *err, const char *fmt, ...)
 {
   char *ctx = NULL, *joined = NULL;
   va_list ap;
@@ -72,8 +70,7 @@ rt_error_prefix (struct rt_error *err, const char *fmt, ...)
   return -1;
 }
 
-int
-rt_error_take (struct rt_error *err, int errnum, char *msg)
+int (rt_error_take) (struct rt_error *err, int errnum, char *msg)
 {
   if (err == NULL)
     {

@@ -29,6 +29,13 @@ int rt_error_take (struct rt_error *err, int errnum, char *msg);
 
 void rt_error_clear (struct rt_error *err);
 
+/* These always return -1, and callers rely on it (`if (f () < 0) return`
+ * skips what f did not fill): said at every call, so that a reader of one
+ * file, the static analyzer included, knows it too. */
+#define rt_error_set(...) ({ (rt_error_set) (__VA_ARGS__), -1; })
+#define rt_error_prefix(...) ({ (rt_error_prefix) (__VA_ARGS__), -1; })
+#define rt_error_take(...) ({ (rt_error_take) (__VA_ARGS__), -1; })
+
 /* strerror (e) as Go words it ("no such file or directory"): the words
  * engines look for in a failed exec, case and all (docs/engines.md). */
 const char *rt_errno_text (int e, char *buf, size_t size);
