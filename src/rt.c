@@ -91,11 +91,15 @@ env_get (const char *name)
 static int
 resolve_rootless (struct rt_context *ctx, const char *flag, char **root_buf, struct rt_error *err)
 {
-  if (rt_rootless_resolve (flag, &ctx->rootless, err) < 0)
+  /* one read of /proc/self/uid_map, and only for root: a user is rootless
+   * whatever its namespace */
+  bool in_userns = geteuid () == 0 && rt_in_user_namespace ();
+
+  if (rt_rootless_resolve (flag, in_userns, &ctx->rootless, err) < 0)
     return -1;
   if (ctx->root != NULL)
     return 0;
-  *root_buf = rt_rootless_default_root (env_get, geteuid (), geteuid () == 0 && rt_in_user_namespace ());
+  *root_buf = rt_rootless_default_root (env_get, geteuid (), in_userns);
   if (*root_buf == NULL)
     return rt_error_set (err, ENOMEM, "state directory");
   ctx->root = *root_buf;

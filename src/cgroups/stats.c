@@ -154,43 +154,12 @@ rt_cgroup_stats_parse_cpulist (const char *text, struct rt_cgroup_stats_list *ou
   return 0;
 }
 
-int
-rt_cgroup_stats_parse_kv (const char *text, struct rt_cgroup_stats_kv_list *out, struct rt_error *err)
-{
-  cleanup_free char *copy = NULL;
-  char *line, *save = NULL;
+/* Calls fn on each line of text (a copy: fn may cut it up), until one
+ * fails. */
+typedef int (*line_fn) (char *line, void *data, struct rt_error *err);
 
-  memset (out, 0, sizeof *out);
-  if (text == NULL || *text == '\0')
-    return 0;
-  copy = strdup (text);
-  if (copy == NULL)
-    return rt_error_set (err, ENOMEM, "cgroup statistics");
-  out->present = true;
-  for (line = strtok_r (copy, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
-    {
-      char *sp = strchr (line, ' ');
-      struct rt_cgroup_stats_kv *nv;
-      if (sp == NULL)
-        continue;
-      nv = realloc (out->v, (out->len + 1) * sizeof *nv);
-      if (nv == NULL)
-        goto nomem;
-      out->v = nv;
-      nv[out->len].key = strndup (line, (size_t) (sp - line));
-      if (nv[out->len].key == NULL)
-        goto nomem;
-      nv[out->len++].value = strtoull (sp + 1, NULL, 10);
-    }
-  return 0;
-
-nomem:
-  rt_cgroup_stats_kv_list_free (out);
-  return rt_error_set (err, ENOMEM, "cgroup statistics");
-}
-
-int
-rt_cgroup_stats_parse_blkio_v1 (const char *text, struct rt_cgroup_blkio_list *out, struct rt_error *err)
+static int
+each_line (const char *text, line_fn fn, void *data, struct rt_error *err)
 {
   cleanup_free char *copy = NULL;
   char *line, *save = NULL;
@@ -201,14 +170,93 @@ rt_cgroup_stats_parse_blkio_v1 (const char *text, struct rt_cgroup_blkio_list *o
   if (copy == NULL)
     return rt_error_set (err, ENOMEM, "cgroup statistics");
   for (line = strtok_r (copy, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+    if (fn (line, data, err) < 0)
+      return -1;
+  return 0;
+}
+
+/* "key value" */
+static int
+kv_line (char *line, void *data, struct rt_error *err)
+{
+  struct rt_cgroup_stats_kv_list *out = data;
+  char *sp = strchr (line, ' ');
+  struct rt_cgroup_stats_kv *nv;
+
+  if (sp == NULL)
+    return 0;
+  nv = realloc (out->v, (out->len + 1) * sizeof *nv);
+  if (nv == NULL)
+    return rt_error_set (err, ENOMEM, "cgroup statistics");
+  out->v = nv;
+  nv[out->len].key = strndup (line, (size_t) (sp - line));
+  if (nv[out->len].key == NULL)
+    return rt_error_set (err, ENOMEM, "cgroup statistics");
+  nv[out->len++].value = strtoull (sp + 1, NULL, 10);
+  return 0;
+}
+
+int
+rt_cgroup_stats_parse_kv (const char *text, struct rt_cgroup_stats_kv_list *out, struct rt_error *err)
+{
+  memset (out, 0, sizeof *out);
+  if (text == NULL || *text == '\0')
+    return 0;
+  out->present = true;
+  if (each_line (text, kv_line, out, err) < 0)
     {
-      unsigned long major, minor;
-      unsigned long long v;
-      char op[16] = "";
-      if (sscanf (line, "%lu:%lu %15s %llu", &major, &minor, op, &v) != 4
-          && (op[0] = '\0', sscanf (line, "%lu:%lu %llu", &major, &minor, &v) != 3))
+      rt_cgroup_stats_kv_list_free (out);
+      return -1;
+    }
+  return 0;
+}
+
+/* "MAJ:MIN Op value", or "MAJ:MIN value" */
+static int
+blkio_v1_line (char *line, void *data, struct rt_error *err)
+{
+  unsigned long major, minor;
+  unsigned long long v;
+  char op[16] = "";
+
+  if (sscanf (line, "%lu:%lu %15s %llu", &major, &minor, op, &v) != 4
+      && (op[0] = '\0', sscanf (line, "%lu:%lu %llu", &major, &minor, &v) != 3))
+    return 0;
+  return blkio_push (data, major, minor, op, v, err);
+}
+
+int
+rt_cgroup_stats_parse_blkio_v1 (const char *text, struct rt_cgroup_blkio_list *out, struct rt_error *err)
+{
+  return each_line (text, blkio_v1_line, out, err);
+}
+
+struct io_stat_keys
+{
+  const char *rkey, *wkey;
+  struct rt_cgroup_blkio_list *out;
+};
+
+/* "MAJ:MIN key=value key=value..." */
+static int
+io_stat_line (char *line, void *data, struct rt_error *err)
+{
+  const struct io_stat_keys *k = data;
+  unsigned long major, minor;
+  char *tok, *tsave = NULL;
+
+  if (sscanf (line, "%lu:%lu", &major, &minor) != 2)
+    return 0;
+  strtok_r (line, " ", &tsave);
+  for (tok = strtok_r (NULL, " ", &tsave); tok; tok = strtok_r (NULL, " ", &tsave))
+    {
+      char *eq = strchr (tok, '=');
+      const char *op;
+      if (eq == NULL)
         continue;
-      if (blkio_push (out, major, minor, op, v, err) < 0)
+      *eq = '\0';
+      op = strcmp (tok, k->rkey) == 0 ? "Read" : strcmp (tok, k->wkey) == 0 ? "Write" : NULL;
+      if (op != NULL && blkio_push (k->out, major, minor, op, strtoull (eq + 1, NULL, 10), err) < 0)
         return -1;
     }
   return 0;
@@ -218,36 +266,9 @@ int
 rt_cgroup_stats_parse_io_stat (const char *text, const char *rkey, const char *wkey, struct rt_cgroup_blkio_list *out,
                                struct rt_error *err)
 {
-  cleanup_free char *copy = NULL;
-  char *line, *save = NULL;
+  struct io_stat_keys k = { rkey, wkey, out };
 
-  if (text == NULL)
-    return 0;
-  copy = strdup (text);
-  if (copy == NULL)
-    return rt_error_set (err, ENOMEM, "cgroup statistics");
-  for (line = strtok_r (copy, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
-    {
-      unsigned long major, minor;
-      char *tok, *tsave = NULL;
-      if (sscanf (line, "%lu:%lu", &major, &minor) != 2)
-        continue;
-      strtok_r (line, " ", &tsave);
-      for (tok = strtok_r (NULL, " ", &tsave); tok; tok = strtok_r (NULL, " ", &tsave))
-        {
-          char *eq = strchr (tok, '=');
-          const char *op;
-          if (eq == NULL)
-            continue;
-          *eq = '\0';
-          op = strcmp (tok, rkey) == 0 ? "Read" : strcmp (tok, wkey) == 0 ? "Write" : NULL;
-          if (op == NULL)
-            continue;
-          if (blkio_push (out, major, minor, op, strtoull (eq + 1, NULL, 10), err) < 0)
-            return -1;
-        }
-    }
-  return 0;
+  return each_line (text, io_stat_line, &k, err);
 }
 
 size_t

@@ -35,10 +35,10 @@ rt_in_user_namespace (void)
 }
 
 int
-rt_rootless_resolve (const char *flag, bool *rootless, struct rt_error *err)
+rt_rootless_resolve (const char *flag, bool in_userns, bool *rootless, struct rt_error *err)
 {
   if (flag == NULL || strcmp (flag, "auto") == 0)
-    *rootless = geteuid () != 0 || rt_in_user_namespace ();
+    *rootless = geteuid () != 0 || in_userns;
   else if (strcmp (flag, "true") == 0)
     *rootless = true;
   else if (strcmp (flag, "false") == 0)

@@ -15,8 +15,9 @@ bool rt_uid_map_is_initial (const char *text);
 bool rt_in_user_namespace (void);
 
 /* --rootless: "true", "false" or "auto" (or NULL: auto). Auto is true for
- * a caller that is not root, or root of a non-initial user namespace. */
-int rt_rootless_resolve (const char *flag, bool *rootless, struct rt_error *err);
+ * a caller that is not root, or root of a non-initial user namespace
+ * (in_userns: rt_in_user_namespace, asked by the caller once). */
+int rt_rootless_resolve (const char *flag, bool in_userns, bool *rootless, struct rt_error *err);
 
 /* The default state root: $XDG_RUNTIME_DIR/rt for an ordinary user (or
  * for root of a user namespace whose $USER is not root), /run/rt for the
