@@ -27,6 +27,7 @@
 #include "container/status.h"
 #include "container/sync.h"
 #include "kernel/caps.h"
+#include "kernel/lsm.h"
 #include "kernel/namespaces.h"
 #include "kernel/pidfd.h"
 #include "kernel/process.h"

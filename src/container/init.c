@@ -18,6 +18,7 @@
 #include "kernel/netdev.h"
 #include "kernel/process.h"
 #include "kernel/rootfs.h"
+#include "kernel/sysctl.h"
 #include "kernel/sched.h"
 #include "kernel/seccomp.h"
 #include "kernel/terminal.h"

@@ -34,18 +34,11 @@ int rt_fds_close_on_exec (int preserve, struct rt_error *err);
 int rt_env_set (char ***env, size_t *len, const char *entry, struct rt_error *err);
 /* HOME from the container's /etc/passwd (else "/") where env lacks it. */
 int rt_env_default_home (char ***env, size_t *len, uid_t uid, struct rt_error *err);
-/* AppArmor profile and SELinux label for the next execve. */
-int rt_lsm_apply (const oci_process *p, struct rt_error *err);
-/* On the host, before anything starts: is the LSM there at all? */
-int rt_lsm_check (const oci_process *p, struct rt_error *err);
-bool rt_apparmor_enabled (void);
-bool rt_selinux_enabled (void);
 /* The last steps before execve, shared by the container's init and exec:
  * session and terminal, rlimits, fds, LSM, seccomp, capabilities, user,
  * cwd and no_new_privs, in the order that lets each step still work. */
 int rt_process_become (const oci_process *p, const struct rt_seccomp *seccomp, int preserve_fds, struct rt_error *err);
 int rt_hostname_apply (const oci_config *cfg, bool new_uts, struct rt_error *err);
-int rt_sysctl_apply (const oci_config *cfg, struct rt_error *err);
 
 /* The host side of a process that rt mirrors (run, exec). */
 /* Forward the usual terminating and job-control signals to pid;

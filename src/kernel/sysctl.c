@@ -2,11 +2,13 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 /* The System V IPC limits live in the ipc namespace; fs.mqueue.* too. */
 static const char *const ipc_keys[] = {
@@ -124,5 +126,33 @@ rt_sysctl_check (const oci_config *cfg, struct rt_error *err)
   for (i = 0; l && i < l->sysctl.len; i++)
     if (check_key (l, l->sysctl.keys[i], err) < 0)
       return rt_error_prefix (err, ".linux.sysctl[\"%s\"]", l->sysctl.keys[i]);
+  return 0;
+}
+
+/* In the container's namespaces, before the rootfs is made read-only:
+ * each key becomes its file below /proc/sys. */
+int
+rt_sysctl_apply (const oci_config *cfg, struct rt_error *err)
+{
+  size_t i;
+
+  if (cfg->linux == NULL)
+    return 0;
+  for (i = 0; i < cfg->linux->sysctl.len; i++)
+    {
+      const char *key = cfg->linux->sysctl.keys[i], *value = cfg->linux->sysctl.values[i];
+      cleanup_free char *path = NULL;
+      char *p;
+
+      if (strstr (key, "..") != NULL || key[0] == '/')
+        return rt_error_set (err, 0, ".linux.sysctl[\"%s\"]: invalid key", key);
+      if (asprintf (&path, "/proc/sys/%s", key) < 0)
+        return rt_error_set (err, ENOMEM, "sysctl");
+      for (p = path + 10; *p; p++)
+        if (*p == '.')
+          *p = '/';
+      if (rt_write_file (path, value, strlen (value), err) < 0)
+        return rt_error_prefix (err, ".linux.sysctl[\"%s\"]", key);
+    }
   return 0;
 }
