@@ -114,14 +114,16 @@ int rt_cgroup_v2_enable_controllers (const char *mount, const char *path, struct
 /* ---- checks.c ---- */
 
 /* Fails, naming the controller, when res asks for something that no
- * hierarchy of the layout serves. */
+ * hierarchy of the layout serves, or for a v1 setting (swappiness,
+ * disableOOMKiller, realtime cpu, blkio leaf weight) of a controller that
+ * cgroup v2 serves. */
 int rt_cgroup_check_layout (const struct rt_cgroup_layout *l, const oci_resources *res, struct rt_error *err);
-/* Fails when res needs a controller of the cgroup2 tree that is not
- * enabled for dir (absent from its cgroup.controllers). */
 /* Rootless: the hierarchies without a directory in dirs were not writable;
  * fails for a resource that needs one of them (runc's words). */
 int rt_cgroup_check_served (const struct rt_cgroup_layout *l, char *const *dirs, size_t n, const oci_resources *res,
                             struct rt_error *err);
+/* Fails when res needs a controller of the cgroup2 tree that is not
+ * enabled for dir (absent from its cgroup.controllers). */
 int rt_cgroup_check_v2_dir (const struct rt_cgroup_layout *l, const char *dir, const char *controllers,
                             const oci_resources *res, struct rt_error *err);
 

@@ -139,6 +139,52 @@ check_unified (const struct rt_cgroup_layout *l, const oci_strmap *u, struct rt_
   return 0;
 }
 
+/* The hierarchy that serves a resource class: its v1 one if mounted (a
+ * controller is on one hierarchy only), else the cgroup2 tree's. */
+static const struct rt_cgroup_hier *
+served_by (const struct rt_cgroup_layout *l, const char *v1, const char *v2)
+{
+  const struct rt_cgroup_hier *h = find (l, false, v1);
+
+  return h ? h : find (l, true, v2);
+}
+
+static bool
+on_v2 (const struct rt_cgroup_layout *l, const char *v1, const char *v2)
+{
+  const struct rt_cgroup_hier *h = served_by (l, v1, v2);
+
+  return h != NULL && h->v2;
+}
+
+/* The v1 settings that cgroup v2 has no file for: refused rather than
+ * dropped (runc ignores them). */
+static int
+check_v1_only (const struct rt_cgroup_layout *l, const oci_resources *res, struct rt_error *err)
+{
+  const oci_memory *m = res->memory;
+  const oci_cpu *c = res->cpu;
+  const oci_block_io *b = res->block_io;
+
+  if (m && on_v2 (l, "memory", "memory"))
+    {
+      if (m->has_swappiness)
+        return rt_error_set (err, ENOTSUP,
+                             ".linux.resources.memory.swappiness: %llu: cgroup v2 has no per-cgroup swappiness",
+                             (unsigned long long) m->swappiness);
+      if (m->has_disable_oom_killer && m->disable_oom_killer)
+        return rt_error_set (err, ENOTSUP,
+                             ".linux.resources.memory.disableOOMKiller: cgroup v2 cannot disable the OOM killer");
+    }
+  if (c && on_v2 (l, "cpu", "cpu")
+      && ((c->has_realtime_runtime && c->realtime_runtime != 0) || (c->has_realtime_period && c->realtime_period != 0)))
+    return rt_error_set (err, ENOTSUP,
+                         ".linux.resources.cpu.realtimeRuntime/realtimePeriod: not supported on cgroup v2");
+  if (b && b->has_leaf_weight && b->leaf_weight != 0 && on_v2 (l, "blkio", "io"))
+    return rt_error_set (err, ENOTSUP, ".linux.resources.blockIO.leafWeight: not supported on cgroup v2");
+  return 0;
+}
+
 int
 rt_cgroup_check_layout (const struct rt_cgroup_layout *l, const oci_resources *res, struct rt_error *err)
 {
@@ -158,6 +204,8 @@ rt_cgroup_check_layout (const struct rt_cgroup_layout *l, const oci_resources *r
                              "(v2) controller",
                              classes[i].what, classes[i].v1, classes[i].v2);
       }
+  if (check_v1_only (l, res, err) < 0)
+    return -1;
   return check_unified (l, &res->unified, err);
 }
 
@@ -215,9 +263,7 @@ rt_cgroup_check_served (const struct rt_cgroup_layout *l, char *const *dirs, siz
     {
       if (!classes[i].wanted (res))
         continue;
-      h = find (l, false, classes[i].v1);
-      if (h == NULL)
-        h = find (l, true, classes[i].v2);
+      h = served_by (l, classes[i].v1, classes[i].v2);
       if (h != NULL && !has_dir_in (l, h, dirs, n))
         return rt_error_set (err, 0,
                              ".linux.resources.%s: cannot set %s limit: container could not join or create cgroup "

@@ -40,7 +40,8 @@ memsw (const char *dir, int64_t swap, struct rt_error *err)
       if (swap < 0)
         return 0;
       return rt_error_set (err, ENOTSUP,
-                           "memory.swap %lld: this kernel has no swap accounting (memory.memsw.limit_in_bytes)",
+                           ".linux.resources.memory.swap: %lld: this kernel has no swap accounting "
+                           "(memory.memsw.limit_in_bytes)",
                            (long long) swap);
     }
   return rt_cgroup_writef (dir, "memory.memsw.limit_in_bytes", err, "%lld", (long long) swap);
@@ -72,13 +73,9 @@ apply_memory (const char *dir, const oci_memory *m, struct rt_error *err)
     return -1;
   if (m->has_kernel_tcp && memory_optional (dir, "memory.kmem.tcp.limit_in_bytes", m->kernel_tcp, err) < 0)
     return -1;
+  /* 0..100: rt_resources_validate refused any other */
   if (m->has_swappiness)
-    {
-      if (m->swappiness > 100)
-        return rt_error_set (err, EINVAL, "memory.swappiness %llu: must be between 0 and 100",
-                             (unsigned long long) m->swappiness);
-      RT_CG_W ("memory.swappiness", "%llu", (unsigned long long) m->swappiness);
-    }
+    RT_CG_W ("memory.swappiness", "%llu", (unsigned long long) m->swappiness);
   if (m->has_disable_oom_killer && m->disable_oom_killer)
     RT_CG_W ("memory.oom_control", "%d", 1);
   return 0;

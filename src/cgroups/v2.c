@@ -99,10 +99,12 @@ apply_swap (const char *dir, const oci_memory *m, struct rt_error *err)
   if (m->swap < 0)
     RT_CG_W ("memory.swap.max", "%s", "max");
   else if (limit < 0)
-    return rt_error_set (err, EINVAL, "memory.swap %lld: a swap limit needs a memory limit on cgroup v2",
+    return rt_error_set (err, EINVAL,
+                         ".linux.resources.memory.swap: %lld: a swap limit needs a memory limit on cgroup v2",
                          (long long) m->swap);
   else if (m->swap < limit)
-    return rt_error_set (err, EINVAL, "memory.swap %lld: must be >= the memory limit %lld (it counts memory+swap)",
+    return rt_error_set (err, EINVAL,
+                         ".linux.resources.memory.swap: %lld must be >= the memory limit %lld (it counts memory+swap)",
                          (long long) m->swap, limit);
   else
     RT_CG_W ("memory.swap.max", "%lld", (long long) m->swap - limit);
@@ -128,11 +130,7 @@ apply_memory (const char *dir, const oci_memory *m, struct rt_error *err)
       else
         RT_CG_W ("memory.low", "%lld", (long long) m->reservation);
     }
-  if (m->has_swappiness)
-    return rt_error_set (err, ENOTSUP, "memory.swappiness %llu: cgroup v2 has no per-cgroup swappiness",
-                         (unsigned long long) m->swappiness);
-  if (m->has_disable_oom_killer && m->disable_oom_killer)
-    return rt_error_set (err, ENOTSUP, "memory.disableOOMKiller: cgroup v2 cannot disable the OOM killer");
+  /* swappiness and disableOOMKiller: refused before (checks.c) */
   return 0;
 }
 
@@ -180,8 +178,6 @@ apply_cpu (const char *dir, const oci_cpu *c, struct rt_error *err)
     RT_CG_W ("cpu.max.burst", "%llu", (unsigned long long) c->burst);
   if (c->has_idle)
     RT_CG_W ("cpu.idle", "%lld", (long long) c->idle);
-  if ((c->has_realtime_runtime && c->realtime_runtime != 0) || (c->has_realtime_period && c->realtime_period != 0))
-    return rt_error_set (err, ENOTSUP, "cpu.realtimeRuntime/realtimePeriod: not supported on cgroup v2");
   return 0;
 }
 
@@ -218,8 +214,6 @@ apply_io (const char *dir, const oci_block_io *b, struct rt_error *err)
       else
         RT_CG_W ("io.weight", "default %u", blkio_to_io_weight (b->weight));
     }
-  if (b->has_leaf_weight && b->leaf_weight != 0)
-    return rt_error_set (err, ENOTSUP, "blockIO.leafWeight: not supported on cgroup v2");
   for (i = 0; i < b->weight_device_len; i++)
     if (b->weight_device[i]->has_weight && b->weight_device[i]->weight != 0)
       {
@@ -238,17 +232,14 @@ apply_io (const char *dir, const oci_block_io *b, struct rt_error *err)
   return 0;
 }
 
+/* Each key a file of dir: rt_resources_validate refused any other. */
 static int
 apply_unified (const char *dir, const oci_strmap *u, struct rt_error *err)
 {
   size_t i;
 
   for (i = 0; i < u->len; i++)
-    {
-      if (strchr (u->keys[i], '/') != NULL || u->keys[i][0] == '.')
-        return rt_error_set (err, EINVAL, "unified: invalid key `%s`", u->keys[i]);
-      RT_CG_W (u->keys[i], "%s", u->values[i]);
-    }
+    RT_CG_W (u->keys[i], "%s", u->values[i]);
   return 0;
 }
 

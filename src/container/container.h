@@ -118,6 +118,9 @@ extern const char *const rt_unsafe_annotations[];
 
 /* Semantic checks beyond the parser: they name the JSON path too. */
 int rt_config_validate (const oci_config *cfg, struct rt_error *err);
+/* The part of them for linux.resources (validate_resources.c), at create
+ * and at update: ranges and names that no host would take. */
+int rt_resources_validate (const oci_resources *r, struct rt_error *err);
 /* What the spec allows in a form rt reads one way only (relative mount
  * destinations), rewritten with a warning; before rt_config_validate. */
 int rt_config_normalize (oci_config *cfg, struct rt_error *err);

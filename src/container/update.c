@@ -25,6 +25,8 @@ rt_container_update (struct rt_context *ctx, const char *id, const oci_resources
     return rt_error_prefix (err, "update `%s`", id);
   cg = rt_state_cgroup (&s);
   ret = rt_status_check (RT_OP_UPDATE, id, rt_state_status (dirfd, &s), err);
+  if (ret == 0)
+    ret = rt_resources_validate (res, err);
   if (ret == 0 && cg.len == 0)
     ret = rt_error_set (err, 0, RT_NO_CGROUP);
   if (ret == 0)

@@ -184,7 +184,8 @@ rt_config_validate (const oci_config *cfg, struct rt_error *err)
                          OCI_SPEC_VERSION);
   if (check_devices (cfg->linux, err) < 0 || (cfg->process && check_rlimits (cfg->process, err) < 0)
       || check_namespaces (cfg, err) < 0 || check_hooks (cfg->hooks, err) < 0
-      || check_device_rules (cfg->linux, err) < 0)
+      || check_device_rules (cfg->linux, err) < 0
+      || (cfg->linux && rt_resources_validate (cfg->linux->resources, err) < 0))
     return -1;
   /* what each kernel concern cannot honour, said before anything exists */
   if (rt_sysctl_check (cfg, err) < 0 || rt_sched_check (cfg, err) < 0 || rt_lsm_config_check (cfg, err) < 0
