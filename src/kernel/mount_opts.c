@@ -202,3 +202,26 @@ rt_mount_opts_free (struct rt_mount_opts *o)
   o->uid_map = o->gid_map = NULL;
   o->uid_map_len = o->gid_map_len = 0;
 }
+
+bool
+rt_mount_data_drop_gid (char *data)
+{
+  char *p = data;
+
+  while (p != NULL && *p)
+    {
+      char *next = strchr (p, ',');
+      if (strncmp (p, "gid=", 4) == 0)
+        {
+          if (next != NULL)
+            memmove (p, next + 1, strlen (next + 1) + 1);
+          else if (p > data)
+            p[-1] = '\0';
+          else
+            *p = '\0';
+          return true;
+        }
+      p = next ? next + 1 : NULL;
+    }
+  return false;
+}

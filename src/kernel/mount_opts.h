@@ -32,4 +32,8 @@ struct rt_mount_opts
 int rt_mount_opts_parse (char **options, size_t n, struct rt_mount_opts *o, struct rt_error *err);
 void rt_mount_opts_free (struct rt_mount_opts *o);
 
+/* Removes the first gid=N option from comma-separated filesystem data, in
+ * place; false if there is none. */
+bool rt_mount_data_drop_gid (char *data);
+
 #endif
