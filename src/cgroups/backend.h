@@ -56,6 +56,9 @@ int rt_cgroup_refuse_frozen (const struct rt_cgroup_layout *l, char *const *dirs
 
 bool rt_cgroup_dir_is_v2 (const char *dir);
 bool rt_cgroup_has_file (const char *dir, const char *file);
+/* The controllers of a cgroup2 directory, space-separated (its
+ * cgroup.controllers, "" if unreadable); NULL only without memory. */
+char *rt_cgroup_read_controllers (const char *dir);
 /* Does dir/file start with want? */
 bool rt_cgroup_read_is (const char *dir, const char *file, const char *want);
 /* The pids of dir's cgroup.procs, appended to *pids. */

@@ -47,6 +47,20 @@ rt_cgroup_writef (const char *dir, const char *file, struct rt_error *err, const
   return rt_cgroup_write (dir, file, value, err);
 }
 
+char *
+rt_cgroup_read_controllers (const char *dir)
+{
+  cleanup_free char *path = NULL;
+  char *data = NULL;
+
+  if (asprintf (&path, "%s/cgroup.controllers", dir) < 0)
+    return NULL;
+  if (rt_read_file (path, &data, NULL, NULL) < 0)
+    return strdup ("");
+  data[strcspn (data, "\n")] = '\0';
+  return data;
+}
+
 /* runtime-spec 1.3: absent leaves pids.max alone, below 0 is no limit,
  * and 0 is a limit like any other (the kernel's pids controller takes it;
  * runc >= 1.4 writes 1 instead, for systemd's sake). */

@@ -111,22 +111,6 @@ check_path (const char *cgroups_path, struct rt_error *err)
   return 0;
 }
 
-/* The controllers enabled for a cgroup2 directory (not the mount's: a
- * parent may not pass all of them down). */
-static char *
-v2_dir_controllers (const char *dir)
-{
-  cleanup_free char *path = NULL;
-  char *data = NULL;
-
-  if (asprintf (&path, "%s/cgroup.controllers", dir) < 0)
-    return NULL;
-  if (rt_read_file (path, &data, NULL, NULL) < 0)
-    return strdup ("");
-  data[strcspn (data, "\n")] = '\0';
-  return data;
-}
-
 int
 rt_cgroup_fs_apply (const struct rt_cgroup_layout *l, const struct rt_cgroup_hier *h, const char *dir,
                     const oci_resources *res, struct rt_error *err)
@@ -135,7 +119,9 @@ rt_cgroup_fs_apply (const struct rt_cgroup_layout *l, const struct rt_cgroup_hie
 
   if (!h->v2)
     return rt_cgroup_v1_apply (dir, h->controllers, res, err);
-  ctrl = v2_dir_controllers (dir);
+  /* the directory's own (not the mount's: a parent may not pass all of
+   * them down) */
+  ctrl = rt_cgroup_read_controllers (dir);
   if (ctrl == NULL)
     return rt_error_set (err, ENOMEM, "cgroup");
   if (rt_cgroup_check_v2_dir (l, dir, ctrl, res, err) < 0)

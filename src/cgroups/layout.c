@@ -3,7 +3,7 @@
  * /proc/self/cgroup. The parsing works on text (rt_cgroup_layout_parse),
  * so captures of v1, hybrid and v2 hosts test it without a kernel
  * (tests/unit/test-cgroup-layout.c). */
-#include "cgroups/cgroup.h"
+#include "cgroups/backend.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -186,25 +186,11 @@ mount_visible (const char *mountpoint, const char *devno)
   return stat (mountpoint, &st) == 0 && major (st.st_dev) == maj && minor (st.st_dev) == min;
 }
 
-/* The controllers a cgroup2 mount offers (its root's cgroup.controllers). */
-static char *
-root_controllers (const char *mount)
-{
-  cleanup_free char *path = NULL;
-  char *ctrl = NULL;
-
-  if (asprintf (&path, "%s/cgroup.controllers", mount) < 0)
-    return NULL;
-  if (rt_read_file (path, &ctrl, NULL, NULL) < 0)
-    return strdup ("");
-  ctrl[strcspn (ctrl, "\n")] = '\0';
-  return ctrl;
-}
-
 static int
 layout_read (bool callers, struct rt_cgroup_layout *l, struct rt_error *err)
 {
-  static const struct rt_cgroup_probe host = { mount_visible, root_controllers };
+  /* the controllers a cgroup2 mount offers: its root's */
+  static const struct rt_cgroup_probe host = { mount_visible, rt_cgroup_read_controllers };
   cleanup_free char *mountinfo = NULL, *cgroup = NULL;
 
   memset (l, 0, sizeof *l);

@@ -4,33 +4,28 @@
 
 #include "cmd/cmd.h"
 
+/* The options of create, which run takes too (cmd/create.c) */
+#define CREATE_HELP                                                                                                    \
+  "  -b, --bundle DIR          bundle directory (default: current directory)\n"                                        \
+  "      --pid-file FILE       write the container's pid to FILE\n"                                                    \
+  "      --console-socket SOCK send the terminal's master fd to this unix socket\n"                                    \
+  "      --preserve-fds N      pass N more fds (from fd 3) to the container\n"                                         \
+  "      --no-pivot            use MS_MOVE and chroot instead of pivot_root\n"                                         \
+  "      --pidfd-socket SOCK   send a pidfd of the container's process to this unix socket\n"                          \
+  "      --no-new-keyring      accepted for runc compatibility\n"
+
 const struct rt_command rt_commands[] = {
   { "spec", cmd_spec, "[--bundle DIR]", "write a default config.json",
     "  -b, --bundle DIR     where to write config.json (default: current directory)\n"
     "      --rootless       a config an ordinary user can run: a user namespace mapping\n"
     "                       you to root, the host's /sys, no network namespace or device rules\n",
     false },
-  { "create", cmd_create, "[options] ID", "create a container, waiting for `start`",
-    "  -b, --bundle DIR          bundle directory (default: current directory)\n"
-    "      --pid-file FILE       write the container's pid to FILE\n"
-    "      --console-socket SOCK send the terminal's master fd to this unix socket\n"
-    "      --preserve-fds N      pass N more fds (from fd 3) to the container\n"
-    "      --no-pivot            use MS_MOVE and chroot instead of pivot_root\n"
-    "      --pidfd-socket SOCK   send a pidfd of the container's process to this unix socket\n"
-    "      --no-new-keyring      accepted for runc compatibility\n",
-    false },
+  { "create", cmd_create, "[options] ID", "create a container, waiting for `start`", CREATE_HELP, false },
   { "start", cmd_start, "ID", "start a created container", "", false },
   { "run", cmd_run, "[options] ID", "create and start a container",
-    "  -b, --bundle DIR          bundle directory (default: current directory)\n"
-    "  -d, --detach              do not wait for the container to exit\n"
-    "      --pid-file FILE       write the container's pid to FILE\n"
-    "      --console-socket SOCK send the terminal's master fd to this unix socket\n"
-    "      --preserve-fds N      pass N more fds (from fd 3) to the container\n"
-    "      --no-pivot            use MS_MOVE and chroot instead of pivot_root\n"
-    "      --keep                keep the container's state after it exits\n"
-    "      --pidfd-socket SOCK   send a pidfd of the container's process to this unix socket\n"
-    "      --no-subreaper        do not reap the container's orphans (rt is their subreaper)\n"
-    "      --no-new-keyring      accepted for runc compatibility\n",
+    CREATE_HELP "  -d, --detach              do not wait for the container to exit\n"
+                "      --keep                keep the container's state after it exits\n"
+                "      --no-subreaper        do not reap the container's orphans (rt is their subreaper)\n",
     false },
   { "state", cmd_state, "ID", "print the OCI state of a container", "", false },
   { "kill", cmd_kill, "[--all] ID [SIGNAL]", "send a signal (default SIGTERM) to a container",

@@ -53,35 +53,30 @@ on_opt (void *data, int opt, const char *arg, struct rt_error *err)
 int
 rt_create_cli_parse (const char *name, int argc, char **argv, struct rt_create_cli *c, struct rt_error *err)
 {
-  static const struct option create_opts[] = {
-    { "bundle", required_argument, NULL, 'b' },
-    { "pid-file", required_argument, NULL, 'p' },
-    { "console-socket", required_argument, NULL, 's' },
-    { "preserve-fds", required_argument, NULL, 'F' },
-    { "no-pivot", no_argument, NULL, 'P' },
-    { "no-new-keyring", no_argument, NULL, 'K' },
-    { "pidfd-socket", required_argument, NULL, 'f' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+  /* run takes every option of create and three of its own: one table,
+   * whose tail (from RUN_ONLY on) is create's */
+  enum
+  {
+    RUN_ONLY = 3
   };
-  static const struct option run_opts[] = {
-    { "bundle", required_argument, NULL, 'b' },
-    { "pid-file", required_argument, NULL, 'p' },
-    { "console-socket", required_argument, NULL, 's' },
-    { "preserve-fds", required_argument, NULL, 'F' },
-    { "no-pivot", no_argument, NULL, 'P' },
-    { "no-new-keyring", no_argument, NULL, 'K' },
-    { "pidfd-socket", required_argument, NULL, 'f' },
+  static const struct option opts[] = {
     { "detach", no_argument, NULL, 'd' },
     { "keep", no_argument, NULL, 'k' },
     { "no-subreaper", no_argument, NULL, 'S' },
+    { "bundle", required_argument, NULL, 'b' },
+    { "pid-file", required_argument, NULL, 'p' },
+    { "console-socket", required_argument, NULL, 's' },
+    { "preserve-fds", required_argument, NULL, 'F' },
+    { "no-pivot", no_argument, NULL, 'P' },
+    { "no-new-keyring", no_argument, NULL, 'K' },
+    { "pidfd-socket", required_argument, NULL, 'f' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
   const struct rt_command *cmd = rt_command_find (name);
   const char *listen_fds;
   bool run = strcmp (name, "run") == 0;
-  int first = rt_cmd_getopt (cmd, argc, argv, run ? "+b:dh" : "+b:h", run ? run_opts : create_opts, on_opt, c, err);
+  int first = rt_cmd_getopt (cmd, argc, argv, run ? "+b:dh" : "+b:h", run ? opts : opts + RUN_ONLY, on_opt, c, err);
 
   if (first < 0)
     return first;

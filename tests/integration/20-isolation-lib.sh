@@ -38,18 +38,6 @@ run_isol() {
 	rt delete "$id" >/dev/null 2>&1
 }
 
-# expect_create_error TEXT: create fails with one `rt: ...` line containing
-# TEXT, and leaves nothing behind.
-expect_create_error() {
-	local id=bad$RANDOM-$$
-	ctr_create "$id"
-	[ "$STATUS" -ne 0 ] || fail "create should have failed (expected: $1)"
-	ERR=$(cat "$T/$id.err")
-	assert_error_line "$ERR"
-	assert_contains "$ERR" "$1" "error message"
-	assert_nothing_left "$id"
-}
-
 # expect_run_error TEXT: as expect_create_error for errors only `start`
 # (the process' last steps) can see; run reports them.
 expect_run_error() {

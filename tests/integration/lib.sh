@@ -433,6 +433,18 @@ stray_procs() {
 	done
 }
 
+# expect_create_error TEXT: create fails with one `rt: ...` line containing
+# TEXT, and leaves nothing behind.
+expect_create_error() {
+	local id=bad$RANDOM-$$
+	ctr_create "$id"
+	[ "$STATUS" -ne 0 ] || fail "create should have failed (expected: $1)"
+	ERR=$(cat "$T/$id.err")
+	assert_error_line "$ERR"
+	assert_contains "$ERR" "$1" "error message"
+	assert_nothing_left "$id"
+}
+
 # assert_nothing_left ID: no state, state dir, process, cgroup or mount
 # remains of container ID.
 assert_nothing_left() {
