@@ -218,25 +218,34 @@ rt_exec_failed (const char *exe, int e, struct rt_error *err)
   return rt_error_set (err, 0, "exec %s: %s", exe, rt_errno_text (e, why, sizeof why));
 }
 
-/* The interpreter of a #! script (the first word of its first line), or
- * NULL when path is no script or cannot be read. */
+char *
+rt_script_interpreter_parse (const char *head)
+{
+  size_t start, len;
+
+  if (head[0] != '#' || head[1] != '!')
+    return NULL;
+  start = 2 + strspn (head + 2, " \t");
+  len = strcspn (head + start, " \t\n");
+  return len ? strndup (head + start, len) : NULL;
+}
+
+/* The interpreter of a #! script, or NULL when path is no script or
+ * cannot be read. */
 static char *
 script_interpreter (const char *path)
 {
   cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   char buf[256]; /* the kernel reads no more of a #! line (BINPRM_BUF_SIZE) */
   ssize_t n;
-  size_t start, len;
 
   if (fd < 0)
     return NULL;
   n = read (fd, buf, sizeof buf - 1);
-  if (n < 2 || buf[0] != '#' || buf[1] != '!')
+  if (n < 2)
     return NULL;
   buf[n] = '\0';
-  start = 2 + strspn (buf + 2, " \t");
-  len = strcspn (buf + start, " \t\n");
-  return len ? strndup (buf + start, len) : NULL;
+  return rt_script_interpreter_parse (buf);
 }
 
 int

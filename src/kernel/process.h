@@ -27,6 +27,9 @@ int rt_exec_failed (const char *exe, int e, struct rt_error *err);
  * by a symlink) would start rt's binary inside the container, whose
  * /proc/PID/exe then leads to the host's file. Refused. */
 int rt_exec_refuse_self (const char *exe, struct rt_error *err);
+/* The interpreter of a #! script from the start of its text (a string):
+ * the first word after #!, NULL when there is none. */
+char *rt_script_interpreter_parse (const char *head);
 /* Mark every fd above 2 + preserve close-on-exec. */
 int rt_fds_close_on_exec (int preserve, struct rt_error *err);
 /* Set NAME=VALUE in an env array, replacing an earlier NAME (last wins, as

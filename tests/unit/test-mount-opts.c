@@ -91,3 +91,18 @@ Test (mount_opts, bad_idmap_values)
       rt_error_clear (&err);
     }
 }
+
+/* devpts data without the gid= a user namespace may not map */
+Test (mount_opts, drop_gid)
+{
+  char mid[] = "newinstance,gid=5,mode=620", last[] = "mode=620,gid=5", only[] = "gid=5", none[] = "mode=620";
+
+  cr_assert (rt_mount_data_drop_gid (mid));
+  cr_assert_str_eq (mid, "newinstance,mode=620");
+  cr_assert (rt_mount_data_drop_gid (last));
+  cr_assert_str_eq (last, "mode=620");
+  cr_assert (rt_mount_data_drop_gid (only));
+  cr_assert_str_eq (only, "");
+  cr_assert_not (rt_mount_data_drop_gid (none));
+  cr_assert_str_eq (none, "mode=620");
+}
