@@ -202,3 +202,16 @@ rt_mount_opts_free (struct rt_mount_opts *o)
   o->uid_map = o->gid_map = NULL;
   o->uid_map_len = o->gid_map_len = 0;
 }
+
+bool
+rt_mount_is_bind (const oci_mount *m)
+{
+  size_t i;
+
+  if (m->type && strcmp (m->type, "bind") == 0)
+    return true;
+  for (i = 0; i < m->options_len; i++)
+    if (strcmp (m->options[i], "bind") == 0 || strcmp (m->options[i], "rbind") == 0)
+      return true;
+  return false;
+}
