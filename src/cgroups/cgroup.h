@@ -145,6 +145,8 @@ void rt_cgroup_join_release (struct rt_cgroup_join *j);
 /* ---- on the directories alone ---- */
 
 bool rt_cgroup_is_frozen (const struct rt_cgroup *cg);
+/* The directory that freezes the container: v1's freezer, else cgroup2's; NULL if none. */
+const char *rt_cgroup_freezer_dir (const struct rt_cgroup *cg);
 int rt_cgroup_freeze (const struct rt_cgroup *cg, bool freeze, struct rt_error *err);
 /* Every process of the subtree of the first directory that exists. */
 int rt_cgroup_pids (const struct rt_cgroup *cg, pid_t **pids, size_t *npids, struct rt_error *err);

@@ -32,6 +32,14 @@ freezer_dir (char *const *dirs, size_t len, bool *v2)
   return NULL;
 }
 
+const char *
+rt_cgroup_freezer_dir (const struct rt_cgroup *cg)
+{
+  bool v2;
+
+  return freezer_dir (cg->dirs, cg->len, &v2);
+}
+
 bool
 rt_cgroup_is_frozen (const struct rt_cgroup *cg)
 {

@@ -55,5 +55,6 @@ RT_CMD (update);
 RT_CMD (events);
 RT_CMD (features);
 RT_CMD (checkpoint);
+RT_CMD (restore);
 
 #endif

@@ -73,7 +73,48 @@ const struct rt_command rt_commands[] = {
     "      --interval D       statistics interval (default 5s)\n",
     false },
   { "features", cmd_features, "", "print the features of this runtime as JSON", "", false },
-  { "checkpoint", cmd_checkpoint, "[options] ID", "checkpoint a container (not supported)", "", false },
+  { "checkpoint", cmd_checkpoint, "[options] ID", "save a running container's processes with CRIU",
+    "      --image-path DIR      where CRIU writes the images (default: ./checkpoint)\n"
+    "      --work-path DIR       where CRIU writes its log, dump.log (default: the image path)\n"
+    "      --parent-path DIR     a previous pre-dump, relative to the image path\n"
+    "      --leave-running       keep the container running after the checkpoint\n"
+    "      --pre-dump            dump memory only, the container keeps running\n"
+    "      --tcp-established     checkpoint established TCP connections\n"
+    "      --ext-unix-sk         allow unix sockets connected outside the container\n"
+    "      --shell-job           allow a process attached to a terminal outside the container\n"
+    "      --file-locks          checkpoint file locks\n"
+    "      --lazy-pages          leave memory pages to be fetched at restore (with --page-server)\n"
+    "      --page-server ADDR:PORT  send memory pages to a CRIU page server\n"
+    "      --status-fd FD        CRIU writes a byte to FD when the lazy pages server is ready\n"
+    "      --manage-cgroups-mode soft|full|strict|ignore  how CRIU handles cgroups\n"
+    "      --empty-ns network    do not dump the network namespace's contents\n"
+    "      --auto-dedup          deduplicate the images against the parent's\n"
+    "Without --leave-running or --pre-dump the container stops: `rt state` says\n"
+    "stopped, and `rt restore` may reuse its id. Needs root and criu in PATH.\n",
+    false },
+  { "restore", cmd_restore, "[options] ID", "restore a container from a checkpoint with CRIU",
+    "  -b, --bundle DIR          bundle directory (default: current directory)\n"
+    "  -d, --detach              do not wait for the container to exit\n"
+    "      --image-path DIR      the checkpoint's images (default: ./checkpoint)\n"
+    "      --work-path DIR       where CRIU writes its log, restore.log (default: the image path)\n"
+    "      --pid-file FILE       write the container's pid to FILE\n"
+    "      --console-socket SOCK send the terminal's master fd to this unix socket\n"
+    "      --tcp-established     restore established TCP connections\n"
+    "      --ext-unix-sk         allow unix sockets connected outside the container\n"
+    "      --shell-job           allow a process attached to a terminal outside the container\n"
+    "      --file-locks          restore file locks\n"
+    "      --lazy-pages          fetch memory pages on demand from a page server\n"
+    "      --manage-cgroups-mode soft|full|strict|ignore  how CRIU handles cgroups\n"
+    "      --empty-ns network    a new, empty network namespace\n"
+    "      --auto-dedup          deduplicate the images while restoring\n"
+    "      --lsm-profile TYPE:NAME       the LSM profile of the restored processes\n"
+    "      --lsm-mount-context CONTEXT   the SELinux mount context\n"
+    "      --no-subreaper        do not reap the container's orphans (rt is their subreaper)\n"
+    "      --no-pivot            accepted for runc compatibility (CRIU sets up the root)\n"
+    "The bundle's config.json (it may be another bundle, under another id) gives the\n"
+    "rootfs, bind mounts, namespaces to join and the cgroup with its limits; CRIU\n"
+    "puts back the processes, their memory, files and mounts. Needs root and criu.\n",
+    false },
   { NULL, NULL, NULL, NULL, NULL, false },
 };
 

@@ -143,7 +143,7 @@ annotations (oci_strmap *a)
     return -1;
   r = oci_strmap_set (a, "io.github.rt.version", PACKAGE_VERSION);
   if (r == 0)
-    r = oci_strmap_set (a, "io.github.rt.checkpoint.enabled", "false");
+    r = oci_strmap_set (a, "io.github.rt.checkpoint.enabled", "true");
   if (r == 0)
     r = oci_strmap_set (a, "io.github.seccomp.libseccomp.version", libseccomp);
   free (libseccomp);

@@ -14,6 +14,21 @@
 
 struct rt_loaded_config;
 
+/* checkpoint's and restore's options (runc's) */
+struct rt_criu_opts
+{
+  const char *image_path;  /* default: ./checkpoint */
+  const char *work_path;   /* CRIU's logs; default: the image path */
+  const char *parent_path; /* a previous (pre-)dump, relative to the image path */
+  const char *page_server; /* ADDRESS:PORT */
+  const char *lsm_profile;
+  const char *lsm_mount_context;
+  const char *manage_cgroups_mode; /* soft, full, strict, ignore; NULL: CRIU's default */
+  const char *empty_ns;            /* "network": made anew, not restored */
+  int status_fd;                   /* -1: none */
+  bool leave_running, tcp_established, ext_unix_sk, shell_job, file_locks, pre_dump, auto_dedup, lazy_pages;
+};
+
 struct rt_create_opts
 {
   const char *id;
@@ -22,9 +37,10 @@ struct rt_create_opts
   const char *console_socket;
   int preserve_fds;
   bool no_pivot;
-  const char *pidfd_socket;        /* --pidfd-socket: where a pidfd of the process goes */
-  bool run;                        /* create for `run`: the child waits on the sync socket, not the fifo */
-  struct rt_loaded_config *loaded; /* config.json already read and parsed, or NULL */
+  const char *pidfd_socket;           /* --pidfd-socket: where a pidfd of the process goes */
+  bool run;                           /* create for `run`: the child waits on the sync socket, not the fifo */
+  struct rt_loaded_config *loaded;    /* config.json already read and parsed, or NULL */
+  const struct rt_criu_opts *restore; /* restore: CRIU brings the process back instead of a clone */
 };
 
 /* config.json as a caller read it before create (`run`, for its console
@@ -83,11 +99,25 @@ struct rt_run_mode
 };
 int rt_container_run (struct rt_context *ctx, struct rt_create_opts *o, const struct rt_run_mode *mode,
                       struct rt_error *err);
+/* After create (and start): detached, nothing more; else stand in for the
+ * process (rt_mirror) and delete the container after it (unless keep).
+ * Takes out->cfg. The process's exit code, or -1. */
+int rt_container_stand_in (struct rt_context *ctx, const char *id, struct rt_created *out, int master,
+                           const struct rt_run_mode *mode, struct rt_error *err);
 /* In the foreground rt stands in for a process: its signals go there, its
  * terminal (master, or -1) is relayed, its exit code becomes rt's. A relay
  * that fails kills the process (relay_errors_kill) or is a warning. pidfd:
  * the process's, or -1. */
 int rt_mirror (pid_t pid, int pidfd, int master, bool relay_errors_kill, struct rt_error *err);
+/* checkpoint: CRIU dumps the container's processes (and, unless it is
+ * left running or this is a pre-dump, the container stops). */
+int rt_container_checkpoint (struct rt_context *ctx, const char *id, const struct rt_criu_opts *co,
+                             struct rt_error *err);
+/* restore: a container from a checkpoint and a bundle, run as `run` does
+ * (in the foreground unless detached). The process's exit code, or -1. */
+int rt_container_restore (struct rt_context *ctx, struct rt_create_opts *o, const struct rt_run_mode *mode,
+                          struct rt_error *err);
+
 /* cfg: the container's config where the caller holds it (`run`), else
  * NULL: read from the state directory. */
 int rt_container_delete (struct rt_context *ctx, const char *id, bool force, const oci_config *cfg,

@@ -22,6 +22,7 @@
 #include "cgroups/cgroup.h"
 #include "container/container.h"
 #include "container/hooks.h"
+#include "container/restore.h"
 #include "container/state.h"
 #include "container/sync.h"
 #include "kernel/caps.h"
@@ -181,9 +182,10 @@ make_cgroup (struct creation *c, struct rt_error *err)
 static int
 prepare_channels (struct creation *c, struct rt_error *err)
 {
-  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sync) < 0)
+  /* a restored process is not rt's child to talk to */
+  if (!c->o->restore && socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sync) < 0)
     return rt_error_set (err, errno, "sync socket");
-  if (!c->o->run)
+  if (!c->o->run && !c->o->restore)
     {
       /* writable by the container's root even in a user namespace: only
        * reachable through the fd, the state directory itself is 0700 */
@@ -341,10 +343,40 @@ run_create_hooks (struct creation *c, struct rt_error *err)
   return rt_sync_send (c->sync[0], RT_SYNC_HOOKS_DONE, 0, state, err);
 }
 
+/* restore: CRIU brings the process back where a clone would start one */
+static int
+revive (struct creation *c, struct rt_error *err)
+{
+  cleanup_free char *state_dir = NULL;
+  struct rt_revive a = {
+    .dirfd = c->dirfd,
+    .cfg = c->cfg,
+    .rootfs = c->rootfs,
+    .cg = &c->cg,
+    .layout = c->cg.len > 0 ? rt_cgroup_manager_layout (c->cgm, NULL) : NULL,
+    .console_fd = c->console_fd,
+    .co = c->o->restore,
+    .userns = rt_namespaces_new (&c->ns, "user"),
+  };
+
+  if (asprintf (&state_dir, "%s/%s", c->ctx->root, c->o->id) < 0 || (a.state_dir = rt_abspath (state_dir)) == NULL)
+    return rt_error_set (err, ENOMEM, "restore");
+  if (rt_criu_revive (&a, &c->pid, err) < 0)
+    {
+      free ((char *) a.state_dir);
+      return -1;
+    }
+  free ((char *) a.state_dir);
+  rt_log_debug ("restore `%s`: criu restored pid %d", c->o->id, c->pid);
+  if (rt_cgroup_attach (c->cgm, &c->cg, c->pid, false, err) < 0)
+    return -1;
+  return record_pid (c, err);
+}
+
 static int
 finish (struct creation *c, struct rt_error *err)
 {
-  if (rt_sync_expect (c->sync[0], RT_SYNC_READY, NULL, err) < 0)
+  if (!c->o->restore && rt_sync_expect (c->sync[0], RT_SYNC_READY, NULL, err) < 0)
     return -1;
   rt_log_debug ("create `%s`: the container process is ready, waiting for start", c->o->id);
   c->state.creating = false;
@@ -417,9 +449,13 @@ rt_container_create (struct rt_context *ctx, const struct rt_create_opts *o, str
       rt_error_prefix (err, "config.json");
       goto out;
     }
-  if (make_state_dir (&c, err) < 0 || make_cgroup (&c, err) < 0 || prepare_channels (&c, err) < 0
-      || rt_mounts_prepare (c.cfg, c.bundle, err) < 0 || spawn (&c, err) < 0 || run_create_hooks (&c, err) < 0
-      || finish (&c, err) < 0)
+  if (make_state_dir (&c, err) < 0 || make_cgroup (&c, err) < 0 || prepare_channels (&c, err) < 0)
+    goto out_ctx;
+  if (o->restore
+          ? revive (&c, err) < 0
+          : rt_mounts_prepare (c.cfg, c.bundle, err) < 0 || spawn (&c, err) < 0 || run_create_hooks (&c, err) < 0)
+    goto out_ctx;
+  if (finish (&c, err) < 0)
     goto out_ctx;
   ret = 0;
   out->pid = c.pid;
@@ -427,7 +463,7 @@ rt_container_create (struct rt_context *ctx, const struct rt_create_opts *o, str
   out->cfg = rt_steal_ptr (&c.cfg);
   goto out;
 out_ctx:
-  rt_error_prefix (err, "create `%s`", o->id);
+  rt_error_prefix (err, "%s `%s`", o->restore ? "restore" : "create", o->id);
 out:
   if (ret < 0)
     undo (&c);

@@ -427,7 +427,7 @@ enter_container (struct execution *e, struct rt_error *err)
   if (fchdir (e->rootfd) < 0 || chroot (".") < 0 || chdir ("/") < 0)
     return rt_error_set (err, errno, "enter the container's root");
   drop_host_fds (e);
-  if (e->p->terminal && rt_terminal_setup (e->console[1], e->p, err) < 0)
+  if (e->p->terminal && rt_terminal_setup (e->console[1], e->p, false, err) < 0)
     return -1;
   return 0;
 }

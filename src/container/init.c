@@ -97,7 +97,7 @@ setup_container (struct rt_init_args *a, char **state, char **exe, struct rt_err
     return -1;
   if (cfg->process == NULL)
     return 0; /* `start` reports it */
-  if (cfg->process->terminal && rt_terminal_setup (a->console_fd, cfg->process, err) < 0)
+  if (cfg->process->terminal && rt_terminal_setup (a->console_fd, cfg->process, mount_ns, err) < 0)
     return -1;
   if (rt_cwd_apply (cfg->process, err) < 0 || rt_exec_lookup (cfg->process, exe, err) < 0
       || rt_exec_refuse_self (*exe, err) < 0)

@@ -59,22 +59,6 @@ rt_write_pid_file (const char *path, pid_t pid, struct rt_error *err)
   return 0;
 }
 
-/* Load the stored config (for hooks after create). NULL when unreadable. */
-static oci_config *
-stored_config (int dirfd)
-{
-  cleanup_free char *data = NULL;
-  char *perr = NULL;
-  size_t len;
-  oci_config *c;
-
-  if (rt_read_file_at (dirfd, RT_CONFIG_FILE, &data, &len, NULL) < 0)
-    return NULL;
-  c = oci_config_parse (data, len, "config.json", &perr);
-  free (perr);
-  return c;
-}
-
 static void
 run_hooks_warn (oci_hook *const *hooks, size_t n, const char *kind, const struct rt_state *s, const char *status)
 {
@@ -158,7 +142,7 @@ rt_container_start (struct rt_context *ctx, const char *id, struct rt_error *err
   unlinkat (dirfd, RT_FIFO_FILE, 0);
   rt_log_debug ("start `%s`: released process %d", id, s.pid);
   ret = read_start_result (fifo, &s, err);
-  if (ret == 0 && (cfg = stored_config (dirfd)) != NULL)
+  if (ret == 0 && (cfg = rt_state_config (dirfd)) != NULL)
     {
       if (cfg->hooks)
         run_hooks_warn (cfg->hooks->poststart, cfg->hooks->poststart_len, "poststart", &s, "running");
@@ -393,7 +377,7 @@ rt_container_delete (struct rt_context *ctx, const char *id, bool force, const o
           goto out;
         }
     }
-  cfg = known ? known : (stored = stored_config (dirfd));
+  cfg = known ? known : (stored = rt_state_config (dirfd));
   if (cfg != NULL)
     {
       if (cfg->hooks)

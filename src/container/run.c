@@ -147,6 +147,27 @@ rt_mirror (pid_t pid, int pidfd, int master, bool relay_errors_kill, struct rt_e
   return rt_wait_exit_code (pid, err);
 }
 
+int
+rt_container_stand_in (struct rt_context *ctx, const char *id, struct rt_created *out, int master,
+                       const struct rt_run_mode *mode, struct rt_error *err)
+{
+  struct rt_error derr = RT_ERROR_INIT;
+  int code;
+
+  if (mode->detach)
+    {
+      oci_config_free (out->cfg);
+      return 0;
+    }
+  /* the relay ending early only loses output: a warning */
+  code = rt_mirror (out->pid, -1, master, false, err);
+  if (!mode->keep && rt_container_delete (ctx, id, true, out->cfg, &derr) < 0)
+    rt_log_warning ("%s", derr.msg);
+  oci_config_free (out->cfg);
+  rt_error_clear (&derr);
+  return code;
+}
+
 /* what create did not take over */
 static void
 loaded_free (struct rt_loaded_config *l)
@@ -161,9 +182,7 @@ rt_container_run (struct rt_context *ctx, struct rt_create_opts *o, const struct
 {
   __attribute__ ((cleanup (loaded_free))) struct rt_loaded_config loaded = { 0 };
   struct rt_created out = { 0 };
-  struct rt_error derr = RT_ERROR_INIT;
   cleanup_close int master = -1;
-  int code;
   bool relay;
 
   o->run = true;
@@ -175,16 +194,5 @@ rt_container_run (struct rt_context *ctx, struct rt_create_opts *o, const struct
   if (create_and_start (ctx, o, relay, &out, &master, err) < 0)
     return -1;
   poststart (&out, o->id, o->bundle ? o->bundle : ".");
-  if (mode->detach)
-    {
-      oci_config_free (out.cfg);
-      return 0;
-    }
-  /* the relay ending early only loses output: a warning */
-  code = rt_mirror (out.pid, -1, master, false, err);
-  if (!mode->keep && rt_container_delete (ctx, o->id, true, out.cfg, &derr) < 0)
-    rt_log_warning ("%s", derr.msg);
-  oci_config_free (out.cfg);
-  rt_error_clear (&derr);
-  return code;
+  return rt_container_stand_in (ctx, o->id, &out, master, mode, err);
 }

@@ -173,6 +173,8 @@ rt_state_write (int dirfd, const struct rt_state *s, struct rt_error *err)
   gen_bool (g, "systemd", s->systemd);
   gen_bool (g, "rootless", s->rootless);
   gen_bool (g, "cgroupShared", s->cgroup_shared);
+  if (s->checkpointed)
+    gen_bool (g, "checkpointed", true);
   yajl_gen_string (g, (const unsigned char *) "annotations", 11);
   yajl_gen_map_open (g);
   for (i = 0; i < s->annotations.len; i++)
@@ -257,6 +259,7 @@ rt_state_read (int dirfd, struct rt_state *s, struct rt_error *err)
   s->systemd = tree_bool (root, "systemd");
   s->rootless = tree_bool (root, "rootless");
   s->cgroup_shared = tree_bool (root, "cgroupShared");
+  s->checkpointed = tree_bool (root, "checkpointed");
   ann = yajl_tree_get (root, apath, yajl_t_object);
   __typeof__ (YAJL_GET_OBJECT (ann)) obj = YAJL_GET_OBJECT (ann);
   for (i = 0; obj != NULL && i < obj->len; i++)
@@ -288,6 +291,21 @@ rt_state_free (struct rt_state *s)
   free (s->annotations.keys);
   free (s->annotations.values);
   memset (s, 0, sizeof *s);
+}
+
+oci_config *
+rt_state_config (int dirfd)
+{
+  cleanup_free char *data = NULL;
+  char *perr = NULL;
+  size_t len;
+  oci_config *c;
+
+  if (rt_read_file_at (dirfd, RT_CONFIG_FILE, &data, &len, NULL) < 0)
+    return NULL;
+  c = oci_config_parse (data, len, "config.json", &perr);
+  free (perr);
+  return c;
 }
 
 /* Field 22 of /proc/PID/stat; 0 when the process is gone. A zombie counts

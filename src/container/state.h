@@ -25,6 +25,7 @@ struct rt_state
   bool systemd;
   bool rootless;      /* made by a user: its systemd unit is the user manager's */
   bool cgroup_shared; /* the cgroup held others' processes at create: never killed wholesale */
+  bool checkpointed;  /* stopped by a checkpoint: a restore may take its id */
   oci_strmap annotations;
 };
 
@@ -44,6 +45,8 @@ int rt_state_dir_remove (const char *root, const char *id, struct rt_error *err)
 int rt_state_write (int dirfd, const struct rt_state *s, struct rt_error *err);
 int rt_state_read (int dirfd, struct rt_state *s, struct rt_error *err);
 void rt_state_free (struct rt_state *s);
+/* The config.json stored at create; NULL when unreadable. */
+oci_config *rt_state_config (int dirfd);
 
 /* The container's cgroup as the state keeps it (the directories are the
  * state's, not copied: no rt_cgroup_release). */

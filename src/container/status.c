@@ -44,6 +44,8 @@ static const struct rule rules[] = {
                                    { ~0u, RT_ERR_NOT_RUNNING ": `%1$s` is %2$s" } } },
   [RT_OP_UPDATE] = { S_CREATED | S_RUNNING | S_PAUSED, { { ~0u, RT_ERR_NOT_RUNNING ": `%1$s` is %2$s" } } },
   [RT_OP_EVENTS] = { S_CREATED | S_RUNNING | S_PAUSED, { { ~0u, RT_ERR_NOT_RUNNING ": `%1$s` is %2$s" } } },
+  /* CRIU dumps a process tree that runs (or is frozen): not one waiting in rt's binary for start */
+  [RT_OP_CHECKPOINT] = { S_RUNNING | S_PAUSED, { { ~0u, RT_ERR_NOT_RUNNING ": `%1$s` is %2$s" } } },
 };
 
 static unsigned

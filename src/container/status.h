@@ -23,6 +23,7 @@ enum rt_op
   RT_OP_EXEC_IGNORE_PAUSED,
   RT_OP_UPDATE,
   RT_OP_EVENTS,
+  RT_OP_CHECKPOINT,
 };
 
 /* 0 when op may act on container `id` in `status` ("creating", "created",

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "kernel/rootfs.h"
+#include "kernel/mount_opts.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -23,6 +24,12 @@ static const struct
   { "/dev/null", 1, 3 },   { "/dev/zero", 1, 5 },    { "/dev/full", 1, 7 },
   { "/dev/random", 1, 8 }, { "/dev/urandom", 1, 9 }, { "/dev/tty", 5, 0 },
 };
+
+const char *
+rt_device_default_path (size_t i)
+{
+  return i < sizeof default_devices / sizeof default_devices[0] ? default_devices[i].path : NULL;
+}
 
 static const struct
 {
@@ -50,19 +57,11 @@ listed (const oci_linux *l, const char *path)
 static bool
 dev_is_bind (const oci_config *cfg)
 {
-  size_t i, j;
+  size_t i;
 
   for (i = 0; i < cfg->mounts_len; i++)
-    {
-      const oci_mount *m = cfg->mounts[i];
-      if (strcmp (m->destination, "/dev") != 0)
-        continue;
-      if (m->type && strcmp (m->type, "bind") == 0)
-        return true;
-      for (j = 0; j < m->options_len; j++)
-        if (strcmp (m->options[j], "bind") == 0 || strcmp (m->options[j], "rbind") == 0)
-          return true;
-    }
+    if (strcmp (cfg->mounts[i]->destination, "/dev") == 0 && rt_mount_wants_bind (cfg->mounts[i]))
+      return true;
   return false;
 }
 

@@ -225,3 +225,16 @@ rt_mount_data_drop_gid (char *data)
     }
   return false;
 }
+
+bool
+rt_mount_wants_bind (const oci_mount *m)
+{
+  size_t i;
+
+  if (m->type && strcmp (m->type, "bind") == 0)
+    return true;
+  for (i = 0; i < m->options_len; i++)
+    if (strcmp (m->options[i], "bind") == 0 || strcmp (m->options[i], "rbind") == 0)
+      return true;
+  return false;
+}

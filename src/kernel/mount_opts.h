@@ -29,6 +29,10 @@ struct rt_mount_opts
   size_t gid_map_len;
 };
 
+/* type "bind", or a bind or rbind option: from the config alone, its options
+ * unparsed (mounts.c asks the parsed ones) */
+bool rt_mount_wants_bind (const oci_mount *m);
+
 int rt_mount_opts_parse (char **options, size_t n, struct rt_mount_opts *o, struct rt_error *err);
 void rt_mount_opts_free (struct rt_mount_opts *o);
 

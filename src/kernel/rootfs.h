@@ -19,6 +19,8 @@ int rt_rootfs_prepare (const oci_config *cfg, const char *rootfs, bool own_mount
 int rt_rootfs_pivot (const char *rootfs, bool no_pivot, struct rt_error *err);
 int rt_rootfs_finish (const oci_config *cfg, bool own_mount_ns, struct rt_error *err);
 
+/* The devices every container gets (/dev/null, ...): the i-th path, NULL past the last. */
+const char *rt_device_default_path (size_t i);
 /* linux.devices and the default devices, created inside the rootfs. */
 int rt_devices_create (int rootfd, const oci_config *cfg, bool bind_from_host, struct rt_error *err);
 

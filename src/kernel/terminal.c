@@ -8,17 +8,47 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "kernel/mounts.h"
 #include "util/cleanup.h"
 #include "util/unixsock.h"
 
+/* /dev/console as the runtime spec has it: the terminal, bound there (a
+ * file made on /dev's tmpfs first). CRIU restores a terminal so too. */
+static int
+bind_console (int master, struct rt_error *err)
+{
+  cleanup_close int target = -1;
+  char slave[32];
+  int n;
+
+  if (ioctl (master, TIOCGPTN, &n) < 0)
+    return rt_error_set (err, errno, ".process.terminal: the pty's number");
+  snprintf (slave, sizeof slave, "/dev/pts/%d", n);
+  /* O_PATH: an existing node is not opened as a device */
+  target = open ("/dev/console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (target < 0 && errno == ENOENT)
+    {
+      int made = open ("/dev/console", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      if (made >= 0)
+        close (made);
+      target = open ("/dev/console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    }
+  if (target < 0)
+    return rt_error_set (err, errno, ".process.terminal: create /dev/console");
+  if (rt_mount_fd (slave, target, NULL, MS_BIND, NULL) < 0)
+    return rt_error_set (err, errno, ".process.terminal: bind %s on /dev/console", slave);
+  return 0;
+}
+
 int
-rt_terminal_setup (int console_fd, const oci_process *p, struct rt_error *err)
+rt_terminal_setup (int console_fd, const oci_process *p, bool console, struct rt_error *err)
 {
   cleanup_close int master = -1, slave = -1;
   int i;
@@ -45,6 +75,8 @@ rt_terminal_setup (int console_fd, const oci_process *p, struct rt_error *err)
       if (ioctl (slave, TIOCSWINSZ, &ws) < 0)
         return rt_error_set (err, errno, ".process.consoleSize: set the window size");
     }
+  if (console && bind_console (master, err) < 0)
+    return -1;
   if (rt_send_fd (console_fd, master, "/dev/ptmx", strlen ("/dev/ptmx"), err) < 0)
     return rt_error_prefix (err, "--console-socket");
   close (console_fd);

@@ -8,7 +8,10 @@
 #include "ocispec.h"
 #include "util/error.h"
 
-int rt_terminal_setup (int console_fd, const oci_process *p, struct rt_error *err);
+/* console: the container's first process in its own mount namespace,
+ * where /dev/console becomes a bind mount of the terminal (the spec's
+ * "default device"); not for exec. */
+int rt_terminal_setup (int console_fd, const oci_process *p, bool console, struct rt_error *err);
 int rt_terminal_make_controlling (struct rt_error *err);
 
 /* `run` with a terminal and no --console-socket receives the master itself:

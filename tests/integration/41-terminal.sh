@@ -9,27 +9,7 @@ need_script() { command -v script >/dev/null 2>&1 || skip "script(1) (util-linux
 # and copies what the container writes to OUT, until the pty closes.
 console_receiver() {
 	command -v python3 >/dev/null 2>&1 || skip "python3 is not installed"
-	cat >"$T/recv.py" <<-'EOF'
-		import os, socket, sys
-		path, out = sys.argv[1], sys.argv[2]
-		s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-		s.bind(path)
-		s.listen(1)
-		open(out + ".ready", "w").close()
-		c, _ = s.accept()
-		msg, fds, _, _ = socket.recv_fds(c, 1024, 1)
-		with open(out, "wb", buffering=0) as f:
-		    f.write(b"received=%d\n" % len(fds))
-		    while True:
-		        try:
-		            d = os.read(fds[0], 4096)
-		        except OSError:
-		            break
-		        if not d:
-		            break
-		        f.write(d)
-	EOF
-	python3 "$T/recv.py" "$1" "$2" </dev/null >"$T/recv.log" 2>&1 &
+	python3 "$REPO_ROOT/tests/helper/console-receiver.py" "$1" "$2" </dev/null >"$T/recv.log" 2>&1 &
 	track_pid $!
 	wait_until 10 test -e "$2.ready" || fail "the console receiver did not start: $(cat "$T/recv.log")"
 }
@@ -194,4 +174,21 @@ test_terminal_owned_by_the_process_user() {
 	in_script "$RT" --root "$ROOT" exec -t -u 1000:1000 c1 sh -c 'stat -L -c owner=%u:%g /proc/self/fd/0'
 	assert_status 0 "exec -t as uid 1000"
 	assert_contains "$OUT" "owner=1000:" "the exec'd process's pty owner"
+}
+
+# The runtime spec's default device: with a terminal, /dev/console is the
+# process's terminal bound there (runc the same).
+test_terminal_is_dev_console() {
+	console_receiver "$T/sock" "$T/console"
+	set_args sh -c 'tty; stat -L -c "console=%t:%T" /dev/console; stat -L -c "tty=%t:%T" "$(tty)"; grep " /dev/console " /proc/self/mountinfo | cut -d" " -f4,5,9'
+	cfg '.process.terminal = true'
+	ctr_run_detached c1 --console-socket "$T/sock" || fail "run: $(head -n1 "$T/c1.err")"
+	wait_output "$T/console" "tty="
+	wait_output "$T/console" "devpts"
+	local out console tty
+	out=$(tr -d '\r' <"$T/console")
+	console=$(sed -n 's/^console=//p' <<<"$out")
+	tty=$(sed -n 's/^tty=//p' <<<"$out")
+	[ -n "$console" ] && [ "$console" = "$tty" ] || fail "/dev/console ($console) is not the terminal ($tty): $out"
+	assert_match "$out" "/dev/console devpts" "/dev/console is a bind mount of a devpts node"
 }

@@ -8,6 +8,11 @@
 # Environment (from run.sh's env file): RT RT_HELPER VM_HELPER REPO_ROOT.
 set -u -o pipefail
 
+# make_oci_archive (for Podman), shared with the engine suites: sourced
+# first, so that the helpers below (fail...) are this suite's
+# shellcheck source=../engines/lib.sh
+. "$REPO_ROOT/tests/engines/lib.sh"
+
 CGROOT=/sys/fs/cgroup
 CG=$CGROOT/rt-vm
 WORK=/tmp/rt-vm
@@ -352,11 +357,16 @@ test_rootless_delegated_v2_subtree() {
 	[ ! -d "$d/c1" ] || fail "$d/c1 left"
 }
 
+# shellcheck source=checkpoint.sh
+. "$REPO_ROOT/tests/vm/checkpoint.sh"
+
 # ---------------------------------------------------------------------------
 # The runner.
 
 setup() {
 	mkdir -p "$WORK" "$CG" || return 1
+	# bash's process substitution needs it; the guest's devtmpfs lacks it
+	[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 	"$REPO_ROOT/contrib/make-bundle" --rt "$RT" --helper "$RT_HELPER" "$WORK/base" >/dev/null || return 1
 	jq '.process.terminal = false | .process.args = ["/rt-helper", "sleep", "600"]' "$WORK/base/config.json" >"$WORK/c.json" &&
 		mv "$WORK/c.json" "$WORK/base/config.json"

@@ -89,3 +89,43 @@ summary() {
 	echo "$s"
 	[ "$FAILED" -eq 0 ]
 }
+
+# containers_conf [CONTAINERS_LINE] [ENGINE_LINE]: Podman's configuration
+# for the guest suites (root's, and the rootless user's), with the extra
+# lines; the cgroup manager is PODMAN_CGROUP_MANAGER's (default systemd).
+containers_conf() {
+	cat <<EOF
+[containers]
+${1:-}
+log_driver = "k8s-file"
+default_ulimits = []
+
+[engine]
+cgroup_manager = "${PODMAN_CGROUP_MANAGER:-systemd}"
+events_logger = "file"
+conmon_path = ["/usr/bin/conmon"]
+pull_policy = "never"
+runtime_supports_json = ["crun", "runc", "rt"]
+${2:-}
+EOF
+}
+
+# podman_setup: Podman as root with its storage in $WORK/podman, exported
+# for the suite, and the busybox image (make_oci_archive, from
+# tests/engines/lib.sh) loaded as localhost/busybox:latest; the load's log
+# is $WORK/podman-load.log.
+podman_setup() {
+	local P=$WORK/podman
+	mkdir -p "$P"/{root,run,tmp}
+	containers_conf 'netns = "none"' "tmp_dir = \"$P/tmp\"" >"$P/containers.conf"
+	cat >"$P/storage.conf" <<EOF
+[storage]
+driver = "overlay"
+graphroot = "$P/root"
+runroot = "$P/run"
+EOF
+	export CONTAINERS_CONF=$P/containers.conf CONTAINERS_STORAGE_CONF=$P/storage.conf
+	W=$WORK make_oci_archive "$WORK/busybox-oci.tar" localhost/busybox:latest >/dev/null || return 1
+	timeout 300 podman load -i "$WORK/busybox-oci.tar" >"$WORK/podman-load.log" 2>&1 &&
+		timeout 120 podman tag "$OCI_CONFIG_DIGEST" localhost/busybox:latest >>"$WORK/podman-load.log" 2>&1
+}

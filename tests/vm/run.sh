@@ -74,6 +74,13 @@ install_missing() {
 	[ -e /usr/lib/x86_64-linux-gnu/libc.a ] || pkgs+=(libc6-dev)
 	command -v jq >/dev/null || pkgs+=(jq)
 	command -v losetup >/dev/null || pkgs+=(mount)
+	if [ "$SYSTEMD" = 0 ]; then
+		# checkpoint and restore (guest.sh's checkpoint.sh), of rt, runc and Podman
+		command -v criu >/dev/null || pkgs+=(criu)
+		command -v runc >/dev/null || pkgs+=(runc)
+		command -v podman >/dev/null || pkgs+=(podman)
+		command -v conmon >/dev/null || pkgs+=(conmon)
+	fi
 	if [ "$SYSTEMD" = 1 ]; then
 		# what the guest runs, from this machine's root
 		[ -x /lib/systemd/systemd ] || pkgs+=(systemd)

@@ -260,41 +260,6 @@ test_v1_scope_limits_survive_daemon_reload() {
 # Engines: Podman as root (its default manager here is systemd) and
 # containerd's shim with SystemdCgroup.
 
-# containers_conf [CONTAINERS_LINE] [ENGINE_LINE]: Podman's configuration
-# for these tests (root's and the rootless user's), with the extra lines.
-containers_conf() {
-	cat <<EOF
-[containers]
-${1:-}
-log_driver = "k8s-file"
-default_ulimits = []
-
-[engine]
-cgroup_manager = "systemd"
-events_logger = "file"
-conmon_path = ["/usr/bin/conmon"]
-pull_policy = "never"
-runtime_supports_json = ["crun", "runc", "rt"]
-${2:-}
-EOF
-}
-
-podman_setup() {
-	local P=$WORK/podman
-	mkdir -p "$P"/{root,run,tmp}
-	containers_conf 'netns = "none"' "tmp_dir = \"$P/tmp\"" >"$P/containers.conf"
-	cat >"$P/storage.conf" <<EOF
-[storage]
-driver = "overlay"
-graphroot = "$P/root"
-runroot = "$P/run"
-EOF
-	export CONTAINERS_CONF=$P/containers.conf CONTAINERS_STORAGE_CONF=$P/storage.conf
-	make_oci_archive "$WORK/busybox-oci.tar" localhost/busybox:latest >/dev/null || return 1
-	timeout 300 podman load -i "$WORK/busybox-oci.tar" >"$WORK/podman-load.log" 2>&1 &&
-		timeout 120 podman tag "$OCI_CONFIG_DIGEST" localhost/busybox:latest >>"$WORK/podman-load.log" 2>&1
-}
-
 pm() { timeout 180 podman --runtime "$RTBIN" "$@"; }
 
 test_podman_memory_limit() {
