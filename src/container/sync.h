@@ -16,7 +16,8 @@ enum rt_sync_type
 };
 
 int rt_sync_send (int fd, enum rt_sync_type type, int errnum, const char *payload, struct rt_error *err);
-/* Wait for `want`; an ERROR message becomes err, EOF becomes `eof_msg`.
+/* Wait for `want`; an ERROR message becomes err, and EOF the error that
+ * the container's init exited before it was set up.
  * The payload (may be NULL) is returned in *payload when asked for. */
 int rt_sync_expect (int fd, enum rt_sync_type want, char **payload, struct rt_error *err);
 /* Child side: report err to the parent and exit. */
