@@ -11,12 +11,22 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
-/* The v1 freezer when there is one, else cgroup.freeze of cgroup2. */
+/* The v1 freezer when there is one, else cgroup.freeze of cgroup2. A path
+ * with "freezer" in it (the hierarchy's usual mount point) is tried first:
+ * that spares a path lookup in each other hierarchy, among the container's
+ * siblings there (1,000 containers, 1,000 siblings); the rest is the
+ * fallback. */
 static const char *
 freezer_dir (char *const *dirs, size_t len, bool *v2)
 {
   size_t i;
 
+  for (i = 0; i < len; i++)
+    if (strstr (dirs[i], "freezer") != NULL && rt_cgroup_has_file (dirs[i], "freezer.state"))
+      {
+        *v2 = false;
+        return dirs[i];
+      }
   for (i = 0; i < len; i++)
     if (rt_cgroup_has_file (dirs[i], "freezer.state"))
       {
@@ -40,11 +50,43 @@ rt_cgroup_freezer_dir (const struct rt_cgroup *cg)
   return freezer_dir (cg->dirs, cg->len, &v2);
 }
 
+/* Read a short cgroup file into buf (NUL-terminated): one open, one read. */
+static bool
+read_short (const char *dir, const char *file, char *buf, size_t size)
+{
+  cleanup_free char *path = NULL;
+  ssize_t n;
+  int fd;
+
+  if (asprintf (&path, "%s/%s", dir, file) < 0)
+    return false;
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  do
+    n = read (fd, buf, size - 1);
+  while (n < 0 && errno == EINTR);
+  close (fd);
+  if (n < 0)
+    return false;
+  buf[n] = '\0';
+  return true;
+}
+
 bool
 rt_cgroup_is_frozen (const struct rt_cgroup *cg)
 {
   bool v2 = false;
-  const char *dir = freezer_dir (cg->dirs, cg->len, &v2);
+  const char *dir;
+  char buf[64];
+  size_t i;
+
+  /* `list` asks this of every container: the usual place of the v1
+   * freezer is read straight away, three system calls */
+  for (i = 0; i < cg->len; i++)
+    if (strstr (cg->dirs[i], "freezer") != NULL && read_short (cg->dirs[i], "freezer.state", buf, sizeof buf))
+      return strncmp (buf, "THAWED", 6) != 0;
+  dir = freezer_dir (cg->dirs, cg->len, &v2);
 
   if (dir == NULL)
     return false;

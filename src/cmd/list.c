@@ -76,20 +76,34 @@ row_free (struct row *r)
   free (r->owner);
 }
 
-/* The state directory's owner, as runc names it. */
+/* The state directory's owner, as runc names it. The name of the last uid
+ * is kept: getpwuid reads the passwd database on every call, and every
+ * container of a --root usually has the same owner. */
 static char *
 owner_of (int dirfd)
 {
+  static uid_t last_uid;
+  static char *last_name;
   struct stat st;
   struct passwd *pw;
   char *o = NULL;
 
   if (fstat (dirfd, &st) < 0)
     return strdup ("");
+  if (last_name != NULL && st.st_uid == last_uid)
+    return strdup (last_name);
   pw = getpwuid (st.st_uid);
   if (pw != NULL)
-    return strdup (pw->pw_name);
-  return asprintf (&o, "#%u", (unsigned) st.st_uid) < 0 ? NULL : o;
+    o = strdup (pw->pw_name);
+  else if (asprintf (&o, "#%u", (unsigned) st.st_uid) < 0)
+    o = NULL;
+  if (o != NULL)
+    {
+      free (last_name);
+      last_name = strdup (o);
+      last_uid = st.st_uid;
+    }
+  return o;
 }
 
 /* runc's tabwriter: each column as wide as its widest cell plus 3, at
@@ -164,6 +178,7 @@ RT_CMD (list)
   struct row *rows = NULL;
   size_t nrows = 0, i;
   yajl_gen g = NULL;
+  cleanup_close int rootfd = -1;
   int n, ret = 0;
 
   if (first < 0)
@@ -172,6 +187,9 @@ RT_CMD (list)
   n = scandir (ctx->root, &names, not_hidden, alphasort);
   if (n < 0 && errno != ENOENT)
     return rt_error_set (err, errno, "list: open `%s`", ctx->root);
+  /* one open of --root for all: not a path walk per container */
+  if (n > 0)
+    rootfd = open (ctx->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (o.json)
     {
       g = yajl_gen_alloc (NULL);
@@ -179,7 +197,7 @@ RT_CMD (list)
     }
   for (i = 0; n > 0 && i < (size_t) n; i++)
     {
-      cleanup_close int fd = rt_state_dir_open (ctx->root, names[i]->d_name, false, NULL);
+      cleanup_close int fd = rt_state_dir_openat (rootfd, names[i]->d_name, false, NULL);
       struct rt_state s;
       const char *status;
 

@@ -86,13 +86,22 @@ int
 rt_state_dir_open (const char *root, const char *id, bool exclusive, struct rt_error *err)
 {
   cleanup_close int rootfd = -1;
-  int fd;
 
   if (rt_state_check_id (id, err) < 0)
     return -1;
   rootfd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0 && errno != ENOENT)
     return rt_error_set (err, errno, "open state directory `%s`", root);
+  return rt_state_dir_openat (rootfd, id, exclusive, err);
+}
+
+int
+rt_state_dir_openat (int rootfd, const char *id, bool exclusive, struct rt_error *err)
+{
+  int fd;
+
+  if (rt_state_check_id (id, err) < 0)
+    return -1;
   fd = rootfd < 0 ? -1 : openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0)
     {
@@ -309,17 +318,30 @@ rt_state_config (int dirfd)
 }
 
 /* Field 22 of /proc/PID/stat; 0 when the process is gone. A zombie counts
- * as gone: the container's process has exited. */
+ * as gone: the container's process has exited. One read into the stack:
+ * `list` asks this for every container. */
 unsigned long long
 rt_proc_start_time (pid_t pid)
 {
-  cleanup_free char *path = NULL, *data = NULL;
+  cleanup_free char *path = NULL;
   unsigned long long start = 0;
-  char *p, state;
+  char data[2048], *p, state;
   int field;
+  ssize_t n;
+  int fd;
 
-  if (asprintf (&path, "/proc/%d/stat", pid) < 0 || rt_read_file (path, &data, NULL, NULL) < 0)
+  if (asprintf (&path, "/proc/%d/stat", (int) pid) < 0)
     return 0;
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return 0;
+  do
+    n = read (fd, data, sizeof data - 1);
+  while (n < 0 && errno == EINTR);
+  close (fd);
+  if (n <= 0)
+    return 0;
+  data[n] = '\0';
   p = strrchr (data, ')');
   if (p == NULL || sscanf (p + 2, "%c", &state) != 1 || state == 'Z' || state == 'X')
     return 0;

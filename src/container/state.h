@@ -40,6 +40,9 @@ int rt_state_check_id (const char *id, struct rt_error *err);
 int rt_state_dir_create (const char *root, const char *id, struct rt_error *err);
 /* Open <root>/<id>; `exclusive` takes the lock that changes need. */
 int rt_state_dir_open (const char *root, const char *id, bool exclusive, struct rt_error *err);
+/* The same, in an open --root (rootfd < 0: no --root, the container does
+ * not exist). */
+int rt_state_dir_openat (int rootfd, const char *id, bool exclusive, struct rt_error *err);
 int rt_state_dir_remove (const char *root, const char *id, struct rt_error *err);
 
 int rt_state_write (int dirfd, const struct rt_state *s, struct rt_error *err);
