@@ -57,6 +57,16 @@ start_counter() {
 	wait_until 20 counts_past "$dir" 3 || fail "$1 does not count"
 }
 
+# run_script SCRIPT: container ctr of the counter's bundle with SCRIPT as
+# its program (sh -c), run detached with stdio pipes until it has counted.
+run_script() {
+	jq --arg s "$1" '.process.args = ["sh", "-c", $s]' "$BUNDLE/config.json" >"$T/c.json" &&
+		mv "$T/c.json" "$BUNDLE/config.json" || fail "edit config.json"
+	stdin_pipe
+	ck run -d --bundle "$BUNDLE" ctr <&"$CK_IN" > >(exec cat >"$T/ctr.out") 2>&1 || fail "run"
+	wait_until 20 counts_past "$BUNDLE" 3 || fail "does not count"
+}
+
 # restore_counter ID DIR IMAGE [ARGS...]: restore detached, stdio pipes.
 restore_counter() {
 	local id=$1 dir=$2 img=$3
@@ -151,11 +161,7 @@ ck_leave_running_then_new_id_from_a_copy() {
 ck_foreground_restore_exit_code() {
 	local c1 pid
 	counter_bundle "$BUNDLE" ctr
-	jq '.process.args = ["sh", "-c", "i=0; while [ $i -lt 150 ]; do i=$((i+1)); echo $i >/count.new; mv /count.new /count; sleep 0.1; done; exit 7"]' \
-		"$BUNDLE/config.json" >"$T/c.json" && mv "$T/c.json" "$BUNDLE/config.json"
-	stdin_pipe
-	ck run -d --bundle "$BUNDLE" ctr <&"$CK_IN" > >(exec cat >"$T/ctr.out") 2>&1 || fail "run"
-	wait_until 20 counts_past "$BUNDLE" 3 || fail "does not count"
+	run_script 'i=0; while [ $i -lt 150 ]; do i=$((i+1)); echo $i >/count.new; mv /count.new /count; sleep 0.1; done; exit 7'
 	checkpoint ctr "$T/img"
 	c1=$(count_of "$BUNDLE")
 	[ "$c1" -lt 150 ] || fail "the counter ended before the checkpoint"
@@ -219,11 +225,7 @@ ck_tcp_established() {
 	local got
 	counter_bundle "$BUNDLE" ctr
 	# (the client tries again until the server listens)
-	jq '.process.args = ["sh", "-c", "sleep 100000 | nc -l -p 7777 >/got & until { i=0; while :; do i=$((i+1)); echo $i; echo $i >/count.new; mv /count.new /count; sleep 0.1; done | nc 127.0.0.1 7777; }; do sleep 0.2; done"]' \
-		"$BUNDLE/config.json" >"$T/c.json" && mv "$T/c.json" "$BUNDLE/config.json"
-	stdin_pipe
-	ck run -d --bundle "$BUNDLE" ctr <&"$CK_IN" > >(exec cat >"$T/ctr.out") 2>&1 || fail "run"
-	wait_until 20 counts_past "$BUNDLE" 5 || fail "does not count"
+	run_script 'sleep 100000 | nc -l -p 7777 >/got & until { i=0; while :; do i=$((i+1)); echo $i; echo $i >/count.new; mv /count.new /count; sleep 0.1; done | nc 127.0.0.1 7777; }; do sleep 0.2; done'
 	wait_until 10 test -s "$BUNDLE/rootfs/got" || fail "nothing came over TCP"
 	if ck checkpoint --image-path "$T/img0" ctr 2>"$T/ck0.err"; then
 		fail "a checkpoint with a TCP connection and without --tcp-established succeeded"
