@@ -308,26 +308,36 @@ rt_state_config (int dirfd)
   return c;
 }
 
-/* Field 22 of /proc/PID/stat; 0 when the process is gone. A zombie counts
- * as gone: the container's process has exited. */
+/* Field 22; the command (field 2) may hold spaces and parentheses, so the
+ * fields are counted from its last ')'. */
 unsigned long long
-rt_proc_start_time (pid_t pid)
+rt_proc_stat_start_time (const char *data)
 {
-  cleanup_free char *path = NULL, *data = NULL;
   unsigned long long start = 0;
-  char *p, state;
+  const char *p;
+  char state;
   int field;
 
-  if (asprintf (&path, "/proc/%d/stat", pid) < 0 || rt_read_file (path, &data, NULL, NULL) < 0)
-    return 0;
   p = strrchr (data, ')');
-  if (p == NULL || sscanf (p + 2, "%c", &state) != 1 || state == 'Z' || state == 'X')
+  /* a text cut after the ')' has no state to read past it */
+  if (p == NULL || p[1] != ' ' || sscanf (p + 2, "%c", &state) != 1 || state == 'Z' || state == 'X')
     return 0;
   for (field = 3; field <= 22 && p != NULL; field++)
     p = strchr (p + 1, ' ');
   if (p == NULL || sscanf (p + 1, "%llu", &start) != 1)
     return 0;
   return start;
+}
+
+/* 0 when the process is gone. */
+unsigned long long
+rt_proc_start_time (pid_t pid)
+{
+  cleanup_free char *path = NULL, *data = NULL;
+
+  if (asprintf (&path, "/proc/%d/stat", pid) < 0 || rt_read_file (path, &data, NULL, NULL) < 0)
+    return 0;
+  return rt_proc_stat_start_time (data);
 }
 
 bool
