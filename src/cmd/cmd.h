@@ -37,6 +37,10 @@ int rt_cmd_getopt (const struct rt_command *c, int argc, char **argv, const char
 /* Exactly `n` positional arguments, else a usage error. */
 int rt_cmd_need_args (const struct rt_command *c, int argc, int first, int n, struct rt_error *err);
 
+/* kill's signal argument: "TERM", "SIGTERM", "term" or "15" (0 to 64)
+ * (kill.c). */
+int rt_signal_parse (const char *s, int *sig, struct rt_error *err);
+
 #define RT_CMD(name) int cmd_##name (struct rt_context *ctx, int argc, char **argv, struct rt_error *err)
 
 RT_CMD (spec);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/update_opts.h"
 #include "container/container.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -64,17 +65,6 @@ static const struct option longopts[] = {
   { "mem-bw-schema", required_argument, NULL, OPT_MEM_BW_SCHEMA },
   { "help", no_argument, NULL, 'h' },
   { NULL, 0, NULL, 0 },
-};
-
-struct update_opts
-{
-  const char *resources;
-  oci_memory memory;
-  oci_cpu cpu;
-  oci_block_io block_io;
-  oci_pids pids;
-  const char *l3_cache_schema;
-  const char *mem_bw_schema;
 };
 
 static const char *
@@ -164,7 +154,7 @@ parse_mem (int opt, const char *arg, int64_t *v, bool *has, struct rt_error *err
 
 /* The CPU flags; 1 when opt is not one of them. */
 static int
-on_cpu_opt (struct update_opts *o, int opt, const char *arg, struct rt_error *err)
+on_cpu_opt (struct rt_update_opts *o, int opt, const char *arg, struct rt_error *err)
 {
   oci_cpu *c = &o->cpu;
 
@@ -204,7 +194,7 @@ on_cpu_opt (struct update_opts *o, int opt, const char *arg, struct rt_error *er
 static int
 on_opt (void *data, int opt, const char *arg, struct rt_error *err)
 {
-  struct update_opts *o = data;
+  struct rt_update_opts *o = data;
   int64_t v;
   int r = on_cpu_opt (o, opt, arg, err);
 
@@ -297,7 +287,7 @@ load_resources (const char *path, struct rt_error *err)
 
 /* From the flags: a document that points into o (never freed). */
 static void
-flags_resources (struct update_opts *o, oci_resources *r)
+flags_resources (struct rt_update_opts *o, oci_resources *r)
 {
   memset (r, 0, sizeof *r);
   r->memory = &o->memory;
@@ -317,19 +307,38 @@ fix_swap (oci_resources *r)
     }
 }
 
-static int
-update (struct rt_context *ctx, const char *id, struct update_opts *o, struct rt_error *err)
+int
+rt_update_opts_parse (int argc, char **argv, struct rt_update_opts *o, struct rt_error *err)
 {
-  oci_resources flags, *doc = NULL, *r = &flags;
+  memset (o, 0, sizeof *o);
+  return rt_cmd_getopt (rt_command_find ("update"), argc, argv, "+r:h", longopts, on_opt, o, err);
+}
+
+oci_resources *
+rt_update_resources (struct rt_update_opts *o, oci_resources *flags, oci_resources **doc, struct rt_error *err)
+{
+  oci_resources *r = flags;
+
+  *doc = NULL;
+  if (o->resources && (*doc = load_resources (o->resources, err)) == NULL)
+    return NULL;
+  if (*doc)
+    r = *doc;
+  else
+    flags_resources (o, flags);
+  fix_swap (r);
+  return r;
+}
+
+static int
+update (struct rt_context *ctx, const char *id, struct rt_update_opts *o, struct rt_error *err)
+{
+  oci_resources flags, *doc = NULL, *r;
   int ret;
 
-  if (o->resources && (doc = load_resources (o->resources, err)) == NULL)
+  r = rt_update_resources (o, &flags, &doc, err);
+  if (r == NULL)
     return rt_error_prefix (err, "update `%s`", id);
-  if (doc)
-    r = doc;
-  else
-    flags_resources (o, &flags);
-  fix_swap (r);
   ret = rt_container_update (ctx, id, r, o->l3_cache_schema, o->mem_bw_schema, err);
   oci_resources_free (doc);
   return ret;
@@ -338,11 +347,10 @@ update (struct rt_context *ctx, const char *id, struct update_opts *o, struct rt
 RT_CMD (update)
 {
   const struct rt_command *c = rt_command_find ("update");
-  struct update_opts o;
+  struct rt_update_opts o;
   int first;
 
-  memset (&o, 0, sizeof o);
-  first = rt_cmd_getopt (c, argc, argv, "+r:h", longopts, on_opt, &o, err);
+  first = rt_update_opts_parse (argc, argv, &o, err);
   if (first < 0)
     return first == -2 ? 0 : -1;
   if (rt_cmd_need_args (c, argc, first, 1, err) < 0)

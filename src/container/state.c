@@ -317,16 +317,35 @@ rt_state_config (int dirfd)
   return c;
 }
 
-/* Field 22 of /proc/PID/stat; 0 when the process is gone. A zombie counts
- * as gone: the container's process has exited. One read into the stack:
- * `list` asks this for every container. */
+/* Field 22; the command (field 2) may hold spaces and parentheses, so the
+ * fields are counted from its last ')'. A zombie counts as gone (0): the
+ * container's process has exited. */
+unsigned long long
+rt_proc_stat_start_time (const char *data)
+{
+  unsigned long long start = 0;
+  const char *p;
+  char state;
+  int field;
+
+  p = strrchr (data, ')');
+  /* a text cut after the ')' has no state to read past it */
+  if (p == NULL || p[1] != ' ' || sscanf (p + 2, "%c", &state) != 1 || state == 'Z' || state == 'X')
+    return 0;
+  for (field = 3; field <= 22 && p != NULL; field++)
+    p = strchr (p + 1, ' ');
+  if (p == NULL || sscanf (p + 1, "%llu", &start) != 1)
+    return 0;
+  return start;
+}
+
+/* 0 when the process is gone. One read into the stack: `list` asks this
+ * for every container. */
 unsigned long long
 rt_proc_start_time (pid_t pid)
 {
   cleanup_free char *path = NULL;
-  unsigned long long start = 0;
-  char data[2048], *p, state;
-  int field;
+  char data[2048];
   ssize_t n;
   int fd;
 
@@ -342,14 +361,7 @@ rt_proc_start_time (pid_t pid)
   if (n <= 0)
     return 0;
   data[n] = '\0';
-  p = strrchr (data, ')');
-  if (p == NULL || sscanf (p + 2, "%c", &state) != 1 || state == 'Z' || state == 'X')
-    return 0;
-  for (field = 3; field <= 22 && p != NULL; field++)
-    p = strchr (p + 1, ' ');
-  if (p == NULL || sscanf (p + 1, "%llu", &start) != 1)
-    return 0;
-  return start;
+  return rt_proc_stat_start_time (data);
 }
 
 bool

@@ -67,7 +67,11 @@ rt_state_cgroup (const struct rt_state *s)
 const char *rt_state_status (int dirfd, const struct rt_state *s);
 bool rt_state_process_alive (const struct rt_state *s);
 
+/* The start time (field 22 of /proc/PID/stat) of pid, from the file or
+ * from its text; 0 when the process is gone, or for a zombie: the
+ * container's process has exited. */
 unsigned long long rt_proc_start_time (pid_t pid);
+unsigned long long rt_proc_stat_start_time (const char *stat);
 
 /* The OCI state document of a container. */
 int rt_state_to_oci (int dirfd, const struct rt_state *s, oci_state *out, struct rt_error *err);

@@ -36,11 +36,12 @@ rt_idmap_is_own (oci_id_mapping *const *m, size_t n, unsigned id)
 }
 
 int
-rt_idmap_write_text (pid_t pid, const char *file, oci_id_mapping *const *m, size_t n, struct rt_error *err)
+rt_idmap_text (oci_id_mapping *const *m, size_t n, char **out, struct rt_error *err)
 {
-  cleanup_free char *path = NULL, *buf = NULL;
+  cleanup_free char *buf = NULL;
   size_t i;
 
+  *out = NULL;
   for (i = 0; i < n; i++)
     {
       char *nbuf = NULL;
@@ -49,6 +50,17 @@ rt_idmap_write_text (pid_t pid, const char *file, oci_id_mapping *const *m, size
       free (buf);
       buf = nbuf;
     }
+  *out = rt_steal_ptr (&buf);
+  return 0;
+}
+
+int
+rt_idmap_write_text (pid_t pid, const char *file, oci_id_mapping *const *m, size_t n, struct rt_error *err)
+{
+  cleanup_free char *path = NULL, *buf = NULL;
+
+  if (rt_idmap_text (m, n, &buf, err) < 0)
+    return -1;
   if (asprintf (&path, "/proc/%d/%s", pid, file) < 0)
     return rt_error_set (err, ENOMEM, "id map");
   return rt_write_file (path, buf ? buf : "", buf ? strlen (buf) : 0, err);

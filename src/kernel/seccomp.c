@@ -386,8 +386,8 @@ json_string (const char *s)
 
 /* The runtime-spec's container process state: the state, the names of
  * the fds that come with it, the pid as rt sees it and the metadata. */
-static char *
-process_state (const struct rt_seccomp *s, struct rt_error *err)
+char *
+rt_seccomp_agent_message (const struct rt_seccomp *s, struct rt_error *err)
 {
   cleanup_free char *meta = NULL;
   char *perr = NULL, *r = NULL;
@@ -425,7 +425,7 @@ process_state (const struct rt_seccomp *s, struct rt_error *err)
 static int
 hand_to_agent (const struct rt_seccomp *s, int fd, struct rt_error *err)
 {
-  cleanup_free char *msg = process_state (s, err);
+  cleanup_free char *msg = rt_seccomp_agent_message (s, err);
   /* one sendmsg carries the fd and as much of the JSON as it takes, the
    * rest follows on the stream (the spec allows several, fds in the first) */
   int r = msg ? rt_send_fd (s->listener_fd, fd, msg, strlen (msg), err) : -1;

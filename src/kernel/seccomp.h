@@ -33,6 +33,11 @@ void rt_seccomp_drop_listener (struct rt_seccomp *s);
  * bundle, annotations) for the listener's container process state; set by
  * the child before rt_seccomp_load. */
 int rt_seccomp_set_state (const char *state_json, struct rt_error *err);
+/* What rt_seccomp_load sends the agent with the fd: the container process
+ * state (ociVersion, fds, pid, metadata, state) as a heap string; NULL
+ * with err set before rt_seccomp_set_state. Public for the unit tests:
+ * it is the agent protocol. */
+char *rt_seccomp_agent_message (const struct rt_seccomp *s, struct rt_error *err);
 /* Loads the filter. With a listener, sends it the container process
  * state and the listener fd (SCM_RIGHTS), then closes both, and returns
  * 0; without one, returns the listener fd when notify, else 0. A NULL or
