@@ -259,18 +259,23 @@ Test (cgroup_apply, v2_cpu)
 
 Test (cgroup_apply, v2_cpu_weight_bounds)
 {
-  files ("cpu.weight", NULL);
-  apply_ok (2, "cpu", "{\"cpu\":{\"shares\":2}}");
-  assert_file ("cpu.weight", "1");
-  files ("cpu.weight", NULL);
-  apply_ok (2, "cpu", "{\"cpu\":{\"shares\":1}}");
-  assert_file ("cpu.weight", "1");
-  files ("cpu.weight", NULL);
-  apply_ok (2, "cpu", "{\"cpu\":{\"shares\":262144}}");
-  assert_file ("cpu.weight", "10000");
-  files ("cpu.weight", NULL);
-  apply_ok (2, "cpu", "{\"cpu\":{\"shares\":1000000}}");
-  assert_file ("cpu.weight", "10000");
+  static const struct
+  {
+    const char *res, *weight;
+  } cases[] = {
+    { "{\"cpu\":{\"shares\":2}}", "1" },
+    { "{\"cpu\":{\"shares\":1}}", "1" },
+    { "{\"cpu\":{\"shares\":262144}}", "10000" },
+    { "{\"cpu\":{\"shares\":1000000}}", "10000" },
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      files ("cpu.weight", NULL);
+      apply_ok (2, "cpu", cases[i].res);
+      assert_file ("cpu.weight", cases[i].weight);
+    }
 }
 
 /* An update of the period alone keeps the quota in force; no quota, max. */
