@@ -33,27 +33,23 @@ free_config (oci_config **c)
 static int
 external_namespaces (struct rt_criu_req *r, const oci_config *cfg, struct rt_error *err)
 {
-  static const struct
-  {
-    const char *type, *criu, *key;
-  } ext[] = { { "network", "net", RT_CRIU_EXT_NETNS }, { "pid", "pid", RT_CRIU_EXT_PIDNS } };
-  size_t i, j;
+  size_t i;
 
   for (i = 0; cfg->linux && i < cfg->linux->namespaces_len; i++)
-    for (j = 0; j < sizeof ext / sizeof ext[0]; j++)
-      {
-        const oci_namespace *ns = cfg->linux->namespaces[i];
-        cleanup_free char *spec = NULL;
-        struct stat st;
+    {
+      const oci_namespace *ns = cfg->linux->namespaces[i];
+      const struct rt_criu_ns *c = rt_criu_ns_of (ns->type);
+      cleanup_free char *spec = NULL;
+      struct stat st;
 
-        if (ns->path == NULL || strcmp (ns->type, ext[j].type) != 0)
-          continue;
-        if (stat (ns->path, &st) < 0)
-          return rt_error_set (err, errno, ".linux.namespaces[%zu].path `%s`", i, ns->path);
-        if (asprintf (&spec, "%s[%llu]:%s", ext[j].criu, (unsigned long long) st.st_ino, ext[j].key) < 0
-            || rt_criu_req_add_external (r, spec) < 0)
-          return rt_error_set (err, ENOMEM, "criu");
-      }
+      if (ns->path == NULL || c == NULL || c->ext_key == NULL)
+        continue;
+      if (stat (ns->path, &st) < 0)
+        return rt_error_set (err, errno, ".linux.namespaces[%zu].path `%s`", i, ns->path);
+      if (asprintf (&spec, "%s[%llu]:%s", c->criu, (unsigned long long) st.st_ino, c->ext_key) < 0
+          || rt_criu_req_add_external (r, spec) < 0)
+        return rt_error_set (err, ENOMEM, "criu");
+    }
   return 0;
 }
 

@@ -12,6 +12,24 @@
 #include "kernel/mount_opts.h"
 #include "kernel/rootfs.h"
 
+const struct rt_criu_ns *
+rt_criu_ns_of (const char *type)
+{
+  static const struct rt_criu_ns table[] = {
+    { "network", "net", RT_CRIU_EXT_NETNS },
+    { "pid", "pid", RT_CRIU_EXT_PIDNS },
+    { "ipc", "ipc", NULL },
+    { "uts", "uts", NULL },
+    { "time", "time", NULL },
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof table / sizeof table[0]; i++)
+    if (strcmp (table[i].type, type) == 0)
+      return &table[i];
+  return NULL;
+}
+
 static int
 add_ext (struct rt_criu_kvs *ext, const char *key, const char *restore_val, bool restore)
 {

@@ -12,6 +12,18 @@
 #define RT_CRIU_EXT_NETNS "extRootNetNS"
 #define RT_CRIU_EXT_PIDNS "extRootPidNS"
 
+/* How CRIU takes a namespace that the config names by path: as an
+ * external one (ext_key: network and pid, left out of the images and
+ * handed back at the restore), or joined at the restore (ipc, uts, time). */
+struct rt_criu_ns
+{
+  const char *type;    /* the config's name */
+  const char *criu;    /* CRIU's */
+  const char *ext_key; /* NULL: joined */
+};
+/* NULL for the namespaces CRIU makes itself (mount, user, cgroup). */
+const struct rt_criu_ns *rt_criu_ns_of (const char *type);
+
 /* The mounts that come from outside the container (bind mounts, masked
  * files bound from /dev/null, devices bound from the host's /dev in a user
  * namespace) as CRIU's external mounts: keyed by their destination; at a

@@ -64,27 +64,20 @@ join_namespaces (struct rt_criu_req *r, const oci_config *cfg, int *fds, struct 
   for (i = 0; cfg->linux && i < cfg->linux->namespaces_len; i++)
     {
       const oci_namespace *ns = cfg->linux->namespaces[i];
-      const char *key = strcmp (ns->type, "network") == 0 ? RT_CRIU_EXT_NETNS
-                        : strcmp (ns->type, "pid") == 0   ? RT_CRIU_EXT_PIDNS
-                                                          : NULL;
-      int r2;
+      const struct rt_criu_ns *c = rt_criu_ns_of (ns->type);
 
-      if (ns->path == NULL || strcmp (ns->type, "mount") == 0 || strcmp (ns->type, "user") == 0)
+      if (ns->path == NULL || c == NULL)
         continue;
-      if (key == NULL)
+      if (c->ext_key == NULL)
         {
-          const char *criu = strcmp (ns->type, "ipc") == 0 ? "ipc" : strcmp (ns->type, "uts") == 0 ? "uts" : "time";
-          if (strcmp (ns->type, "cgroup") == 0)
-            continue;
-          if (rt_criu_kvs_add (&r->join_ns, criu, ns->path) < 0)
+          if (rt_criu_kvs_add (&r->join_ns, c->criu, ns->path) < 0)
             return rt_error_set (err, ENOMEM, "criu");
           continue;
         }
       fds[n] = open (ns->path, O_RDONLY); /* inherited by criu */
       if (fds[n] < 0)
         return rt_error_set (err, errno, ".linux.namespaces[%zu].path `%s`", i, ns->path);
-      r2 = rt_criu_req_add_inherit_fd (r, key, fds[n++]);
-      if (r2 < 0)
+      if (rt_criu_req_add_inherit_fd (r, c->ext_key, fds[n++]) < 0)
         return rt_error_set (err, ENOMEM, "criu");
     }
   return 0;

@@ -95,7 +95,8 @@ answer_notify (int sock, const struct rt_criu_resp *r, int fd, rt_criu_notify_fn
   return ret;
 }
 
-/* Until the answer that is not a notification. */
+/* Until the answer that is not a notification. -2 (err unset) when criu
+ * closed the socket without one: its log then says why. */
 static int
 converse (int sock, const struct rt_criu_req *req, rt_criu_notify_fn notify, void *data, struct rt_criu_resp *out,
           struct rt_error *err)
@@ -114,7 +115,7 @@ converse (int sock, const struct rt_criu_req *req, rt_criu_notify_fn notify, voi
       if (n < 0)
         return rt_error_set (err, errno, "read from criu");
       if (n == 0)
-        return rt_error_set (err, 0, "criu ended without an answer");
+        return -2;
       r = rt_criu_resp_decode (buf, (size_t) n, out);
       if (r < 0)
         {
@@ -151,7 +152,9 @@ criu_failed (const struct rt_criu_resp *r, int log_dir_fd, const char *log_file,
     return rt_error_set (err, 0, "criu: %s (log: %s)", what, log_path);
   if (r && r->cr_errmsg)
     return rt_error_set (err, r->cr_errno, "criu: %s (log: %s)", r->cr_errmsg, log_path);
-  return rt_error_set (err, r ? r->cr_errno : 0, "criu failed (log: %s)", log_path);
+  if (r == NULL)
+    return rt_error_set (err, 0, "criu ended without an answer (log: %s)", log_path);
+  return rt_error_set (err, r->cr_errno, "criu failed (log: %s)", log_path);
 }
 
 int
@@ -181,10 +184,7 @@ rt_criu_call (const struct rt_criu_req *req, rt_criu_notify_fn notify, void *dat
   if (ret < 0)
     {
       rt_criu_resp_free (out);
-      /* criu's own words say more than a closed socket */
-      return err->msg && strstr (err->msg, "without an answer")
-                 ? criu_failed (NULL, log_dir_fd, req->log_file, log_path, err)
-                 : -1;
+      return ret == -2 ? criu_failed (NULL, log_dir_fd, req->log_file, log_path, err) : -1;
     }
   if (!out->success)
     {

@@ -187,3 +187,14 @@ Test (criu_plan, external_mounts)
   rt_criu_kvs_free (&dump);
   rt_criu_kvs_free (&restore);
 }
+
+Test (criu_plan, namespaces_by_path)
+{
+  cr_assert_str_eq (rt_criu_ns_of ("network")->ext_key, RT_CRIU_EXT_NETNS, "a pod's network is external");
+  cr_assert_str_eq (rt_criu_ns_of ("network")->criu, "net");
+  cr_assert_str_eq (rt_criu_ns_of ("pid")->ext_key, RT_CRIU_EXT_PIDNS);
+  cr_assert_null (rt_criu_ns_of ("ipc")->ext_key, "ipc is joined at the restore");
+  cr_assert_str_eq (rt_criu_ns_of ("time")->criu, "time");
+  cr_assert_null (rt_criu_ns_of ("mount"), "CRIU makes the mount namespace itself");
+  cr_assert_null (rt_criu_ns_of ("user"));
+}
