@@ -13,14 +13,14 @@
 #include <unistd.h>
 
 #include "cgroups/backend.h"
-#include "cgroups/sdbus.h"
+#include "cgroups/systemd_bus.h"
 #include "cgroups/systemd_unit.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
 struct sd_backend
 {
-  struct rt_sdbus *bus;
+  struct rt_dbus *bus;
   unsigned version;
   /* from create to attach */
   struct rt_systemd_unit unit;
@@ -51,9 +51,9 @@ connect_bus (struct rt_cgroup_manager *m, struct rt_error *err)
     }
   if (sd->bus == NULL)
     {
-      if (rt_sdbus_open (m->rootless, &sd->bus, err) < 0)
+      if (rt_systemd_bus_open (m->rootless, &sd->bus, err) < 0)
         return NULL;
-      sd->version = rt_sdbus_version (sd->bus);
+      sd->version = rt_systemd_bus_version (sd->bus);
     }
   return sd;
 }
@@ -65,7 +65,7 @@ sd_close (struct rt_cgroup_manager *m)
 
   if (sd == NULL)
     return;
-  rt_sdbus_close (sd->bus);
+  rt_systemd_bus_close (sd->bus);
   rt_systemd_unit_free (&sd->unit);
   free (sd->id);
   free (sd);
@@ -81,7 +81,7 @@ unit_cgroup (struct sd_backend *sd, struct rt_error *err)
   char *path = NULL;
   int n;
 
-  if (rt_sdbus_manager_cgroup (sd->bus, &base, err) < 0)
+  if (rt_systemd_bus_manager_cgroup (sd->bus, &base, err) < 0)
     return NULL;
   slice = rt_systemd_slice_path (sd->unit.is_slice ? sd->unit.name : sd->unit.slice);
   if (slice == NULL)
@@ -265,7 +265,7 @@ sd_attach (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, pid_t pid, b
   if (unit_props (sd, l, pid, description, &ps) < 0)
     rt_error_set (err, ENOMEM, "systemd");
   else if (limit_props (sd, sd->res, sd->annotations, &ps, err) == 0
-           && rt_sdbus_start_unit (sd->bus, sd->unit.name, &ps, err) == 0)
+           && rt_systemd_bus_start_unit (sd->bus, sd->unit.name, &ps, err) == 0)
     ret = apply_files (m, l, cg, sd->res, pid, err);
   rt_systemd_props_free (&ps);
   return ret < 0 ? rt_error_prefix (err, "create cgroup") : 0;
@@ -304,7 +304,7 @@ sd_update (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, const oci_re
   if (l == NULL || rt_cgroup_check_layout (l, res, err) < 0 || (sd = connect_bus (m, err)) == NULL)
     return -1;
   if (limit_props (sd, res, NULL, &ps, err) == 0
-      && (ps.len == 0 || rt_sdbus_set_properties (sd->bus, unit, &ps, err) == 0))
+      && (ps.len == 0 || rt_systemd_bus_set_properties (sd->bus, unit, &ps, err) == 0))
     ret = apply_files (m, l, cg, res, 0, err);
   rt_systemd_props_free (&ps);
   return ret;
@@ -324,7 +324,7 @@ sd_destroy (struct rt_cgroup_manager *m, const struct rt_cgroup *cg, struct rt_e
   if (rt_cgroup_remove_dirs (cg->dirs, cg->len, cg->shared, err) < 0)
     return -1;
   sd = connect_bus (m, &bus_err);
-  if (sd == NULL || rt_sdbus_stop_unit (sd->bus, unit, &bus_err) < 0)
+  if (sd == NULL || rt_systemd_bus_stop_unit (sd->bus, unit, &bus_err) < 0)
     rt_log_warning ("the cgroup is removed, but not systemd's unit `%s`: %s", unit, bus_err.msg);
   rt_error_clear (&bus_err);
   return 0;

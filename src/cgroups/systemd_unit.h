@@ -1,6 +1,6 @@
 /* The systemd driver's pure part: runc's `slice:prefix:name` cgroupsPath,
  * slice names expanded to cgroup paths, and the unit properties that the
- * resources become. No D-Bus here (sdbus.c), so it is unit-tested. */
+ * resources become. No D-Bus here (systemd_bus.c), so it is unit-tested. */
 #ifndef RT_SYSTEMD_UNIT_H
 #define RT_SYSTEMD_UNIT_H
 

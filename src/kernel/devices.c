@@ -84,42 +84,88 @@ open_parent (int rootfd, const char *path, const char **base, struct rt_error *e
   return rt_mkpath_in_root (rootfd, dir, true, err);
 }
 
-static int
-make_node (int rootfd, const char *path, mode_t type, unsigned major, unsigned minor, mode_t mode, uid_t uid, gid_t gid,
-           bool bind_from_host, struct rt_error *err)
+/* Where nodes are made: /dev, opened once (nearly every node is there),
+ * and what a node made in it gets without being told, so that the common
+ * node is one mknodat instead of eight calls. */
+struct node_dir
 {
-  const char *base = NULL;
-  cleanup_close int parent = open_parent (rootfd, path, &base, err);
-  cleanup_close int dirfd = -1;
+  int dev; /* -1: no /dev directory yet */
+  uid_t uid;
+  gid_t gid;
+};
 
+static void
+node_dir_open (int rootfd, struct node_dir *nd)
+{
+  struct stat st;
+
+  nd->uid = geteuid ();
+  nd->gid = getegid ();
+  nd->dev = rt_open_in_root (rootfd, "/dev", O_RDONLY | O_DIRECTORY, 0, NULL);
+  /* a set-group-ID /dev gives its group to new nodes: open each parent then */
+  if (nd->dev >= 0 && (fstat (nd->dev, &st) < 0 || (st.st_mode & S_ISGID)))
+    {
+      close (nd->dev);
+      nd->dev = -1;
+    }
+}
+
+/* The directory of path (*dirfd: nd->dev, or *own opened for it). */
+static int
+node_parent (int rootfd, const struct node_dir *nd, const char *path, const char **base, int *own, struct rt_error *err)
+{
+  cleanup_close int parent = -1;
+  cleanup_free char *pp = NULL;
+
+  if (nd->dev >= 0 && strncmp (path, "/dev/", 5) == 0 && path[5] != '\0' && strchr (path + 5, '/') == NULL)
+    {
+      *base = path + 5;
+      return nd->dev;
+    }
+  parent = open_parent (rootfd, path, base, err);
   if (parent < 0)
     return -1;
   /* an O_PATH parent cannot be used with mknodat: reopen it as a directory */
-  {
-    cleanup_free char *pp = NULL;
-    if (asprintf (&pp, "/proc/self/fd/%d", parent) < 0)
-      return rt_error_set (err, ENOMEM, "device");
-    dirfd = open (pp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dirfd < 0)
-      return rt_error_set (err, errno, "open the directory of `%s`", path);
-  }
-  if (unlinkat (dirfd, base, 0) < 0 && errno != ENOENT && errno != EISDIR)
-    return rt_error_set (err, errno, "replace `%s`", path);
+  if (asprintf (&pp, "/proc/self/fd/%d", parent) < 0)
+    return rt_error_set (err, ENOMEM, "device");
+  *own = open (pp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (*own < 0)
+    return rt_error_set (err, errno, "open the directory of `%s`", path);
+  return *own;
+}
+
+/* umask is 0 here (rt_devices_create): mknod gives the mode asked for */
+static int
+make_node (int rootfd, const struct node_dir *nd, const char *path, mode_t type, unsigned major, unsigned minor,
+           mode_t mode, uid_t uid, gid_t gid, bool bind_from_host, struct rt_error *err)
+{
+  const char *base = NULL;
+  cleanup_close int own = -1;
+  int dirfd = node_parent (rootfd, nd, path, &base, &own, err);
+  dev_t dev = makedev (major, minor);
+
+  if (dirfd < 0)
+    return -1;
   if (bind_from_host)
     {
-      cleanup_close int target = openat (dirfd, base, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
+      cleanup_close int target = -1;
+      if (unlinkat (dirfd, base, 0) < 0 && errno != ENOENT && errno != EISDIR)
+        return rt_error_set (err, errno, "replace `%s`", path);
+      target = openat (dirfd, base, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
       if (target < 0)
         return rt_error_set (err, errno, "create `%s`", path);
       if (rt_mount_fd (path, target, NULL, MS_BIND, NULL) < 0)
         return rt_error_set (err, errno, "bind-mount the host's `%s`", path);
       return 0;
     }
-  if (mknodat (dirfd, base, type | (mode & 07777), makedev (major, minor)) < 0)
+  /* a node already there (a /dev that is no tmpfs) is replaced */
+  if (mknodat (dirfd, base, type | (mode & 07777), dev) < 0
+      && (errno != EEXIST || unlinkat (dirfd, base, 0) < 0 || mknodat (dirfd, base, type | (mode & 07777), dev) < 0))
     return rt_error_set (err, errno, "mknod `%s`", path);
-  /* mknod obeys the umask: set the mode the config asked for */
-  if (fchmodat (dirfd, base, mode & 07777, 0) < 0)
+  if ((mode & 07000) && fchmodat (dirfd, base, mode & 07777, 0) < 0)
     return rt_error_set (err, errno, "chmod `%s`", path);
-  if (fchownat (dirfd, base, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+  if ((dirfd != nd->dev || uid != nd->uid || gid != nd->gid)
+      && fchownat (dirfd, base, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
     return rt_error_set (err, errno, "chown `%s`", path);
   return 0;
 }
@@ -159,8 +205,8 @@ make_links (int rootfd, struct rt_error *err)
   return 0;
 }
 
-int
-rt_devices_create (int rootfd, const oci_config *cfg, bool bind_from_host, struct rt_error *err)
+static int
+create_all (int rootfd, const oci_config *cfg, const struct node_dir *nd, bool bind_from_host, struct rt_error *err)
 {
   const oci_linux *l = cfg->linux;
   size_t i;
@@ -169,8 +215,8 @@ rt_devices_create (int rootfd, const oci_config *cfg, bool bind_from_host, struc
     {
       for (i = 0; i < sizeof default_devices / sizeof default_devices[0]; i++)
         if (!listed (l, default_devices[i].path)
-            && make_node (rootfd, default_devices[i].path, S_IFCHR, default_devices[i].major, default_devices[i].minor,
-                          0666, 0, 0, bind_from_host, err)
+            && make_node (rootfd, nd, default_devices[i].path, S_IFCHR, default_devices[i].major,
+                          default_devices[i].minor, 0666, 0, 0, bind_from_host, err)
                    < 0)
           return -1;
       if (make_links (rootfd, err) < 0)
@@ -179,11 +225,26 @@ rt_devices_create (int rootfd, const oci_config *cfg, bool bind_from_host, struc
   for (i = 0; l && i < l->devices_len; i++)
     {
       const oci_device *d = l->devices[i];
-      if (make_node (rootfd, d->path, device_type (d->type), (unsigned) d->major, (unsigned) d->minor,
+      if (make_node (rootfd, nd, d->path, device_type (d->type), (unsigned) d->major, (unsigned) d->minor,
                      d->has_file_mode ? d->file_mode : 0666, d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0,
                      bind_from_host, err)
           < 0)
         return rt_error_prefix (err, ".linux.devices[%zu]", i);
     }
   return 0;
+}
+
+int
+rt_devices_create (int rootfd, const oci_config *cfg, bool bind_from_host, struct rt_error *err)
+{
+  struct node_dir nd;
+  mode_t mask = umask (0);
+  int r;
+
+  node_dir_open (rootfd, &nd);
+  r = create_all (rootfd, cfg, &nd, bind_from_host, err);
+  umask (mask);
+  if (nd.dev >= 0)
+    close (nd.dev);
+  return r;
 }
