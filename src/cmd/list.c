@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,8 @@
 #include "cmd/cmd.h"
 #include "container/state.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/passwd.h"
 
 struct list_opts
 {
@@ -76,26 +77,34 @@ row_free (struct row *r)
   free (r->owner);
 }
 
-/* The state directory's owner, as runc names it. The name of the last uid
- * is kept: getpwuid reads the passwd database on every call, and every
- * container of a --root usually has the same owner. */
+/* The state directory's owner, as runc names it: from /etc/passwd, read
+ * as runc reads it (no NSS, which a static rt could not load), once per
+ * list. The name of the last uid is kept: every container of a --root
+ * usually has the same owner. */
 static char *
 owner_of (int dirfd)
 {
   static uid_t last_uid;
   static char *last_name;
+  static char *passwd;
+  static bool passwd_read;
   struct stat st;
-  struct passwd *pw;
   char *o = NULL;
 
   if (fstat (dirfd, &st) < 0)
     return strdup ("");
   if (last_name != NULL && st.st_uid == last_uid)
     return strdup (last_name);
-  pw = getpwuid (st.st_uid);
-  if (pw != NULL)
-    o = strdup (pw->pw_name);
-  else if (asprintf (&o, "#%u", (unsigned) st.st_uid) < 0)
+  if (!passwd_read)
+    {
+      /* none, or unreadable: every owner by number */
+      if (rt_read_file ("/etc/passwd", &passwd, NULL, NULL) < 0)
+        passwd = NULL;
+      passwd_read = true;
+    }
+  if (passwd != NULL)
+    o = rt_passwd_name (passwd, st.st_uid);
+  if (o == NULL && asprintf (&o, "#%u", (unsigned) st.st_uid) < 0)
     o = NULL;
   if (o != NULL)
     {

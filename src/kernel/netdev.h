@@ -23,7 +23,7 @@ int rt_netdev_check (const oci_config *cfg, struct rt_error *err);
 int rt_netdev_move (const oci_linux *l, pid_t pid, const struct rt_namespaces *ns, struct rt_error *err);
 
 /* The child, in its new network namespace: loopback up. Two ioctls, as
- * crun does: no netlink socket, nothing of libmnl touched in the child. */
+ * crun does: no netlink socket in the child. */
 int rt_netdev_loopback_up (struct rt_error *err);
 
 #endif

@@ -1,5 +1,6 @@
-/* rtnetlink through libmnl: move interfaces between network namespaces,
- * bring them up, read and copy their addresses (linux.netDevices). */
+/* rtnetlink, with rt's own messages (kernel/nlmsg.h): move interfaces
+ * between network namespaces, bring them up, read and copy their
+ * addresses (linux.netDevices). */
 #ifndef RT_NETLINK_H
 #define RT_NETLINK_H
 
@@ -11,13 +12,19 @@
 /* A route socket bound to one network namespace for its whole life. */
 struct rt_nl
 {
-  struct mnl_socket *sock;
-  char *buf; /* MNL_SOCKET_DUMP_SIZE bytes, for requests and replies */
+  int fd;
+  unsigned portid; /* its netlink address: the kernel's replies carry it */
+  char *buf;       /* RT_NL_BUFSIZE bytes, for requests and replies; NULL when not open */
   unsigned seq;
 };
 
+/* The kernel fills a dump's datagrams up to the reader's buffer, 32 KiB
+ * at most: one read takes any of them whole. */
+#define RT_NL_BUFSIZE 32768
+
 /* netns_fd < 0: the caller's namespace; else the socket is made inside
- * that namespace (a setns there and back: rt is single-threaded). */
+ * that namespace (a setns there and back: rt is single-threaded). A
+ * struct rt_nl all zero, or whose open failed, may be closed. */
 int rt_nl_open (struct rt_nl *nl, int netns_fd, struct rt_error *err);
 void rt_nl_close (struct rt_nl *nl);
 

@@ -3,42 +3,68 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* name:password:uid:gid:gecos:home:shell */
-static char *
-home_of_line (const char *line, size_t len, uid_t uid)
+enum
 {
-  const char *field[7];
+  NAME,
+  PASSWORD,
+  UID,
+  GID,
+  GECOS,
+  HOME,
+  SHELL,
+  NFIELDS
+};
+
+/* name:password:uid:gid:gecos:home:shell: field `which` of the line, as
+ * a heap string, if the line is an entry of uid */
+static char *
+field_of_line (const char *line, size_t len, uid_t uid, int which)
+{
+  const char *field[NFIELDS + 1];
   const char *p = line, *end = line + len;
   char *num_end;
   unsigned long v;
   int n = 0;
 
   field[n++] = p;
-  for (; p < end && n < 7; p++)
+  for (; p < end && n < NFIELDS; p++)
     if (*p == ':')
       field[n++] = p + 1;
-  if (n < 7)
+  if (n < NFIELDS)
     return NULL;
-  v = strtoul (field[2], &num_end, 10);
-  if (num_end == field[2] || *num_end != ':' || v != (unsigned long) uid)
+  field[NFIELDS] = end + 1; /* the shell runs to the end of the line */
+  v = strtoul (field[UID], &num_end, 10);
+  if (num_end == field[UID] || *num_end != ':' || v != (unsigned long) uid)
     return NULL;
-  return strndup (field[5], (size_t) (field[6] - 1 - field[5]));
+  return strndup (field[which], (size_t) (field[which + 1] - 1 - field[which]));
 }
 
-char *
-rt_passwd_home (const char *passwd, uid_t uid)
+static char *
+lookup (const char *passwd, uid_t uid, int which)
 {
   const char *line = passwd;
 
   while (*line)
     {
       size_t len = strcspn (line, "\n");
-      char *home = *line == '#' ? NULL : home_of_line (line, len, uid);
-      if (home != NULL)
-        return home;
+      char *v = *line == '#' ? NULL : field_of_line (line, len, uid, which);
+      if (v != NULL)
+        return v;
       line += len;
       if (*line == '\n')
         line++;
     }
   return NULL;
+}
+
+char *
+rt_passwd_home (const char *passwd, uid_t uid)
+{
+  return lookup (passwd, uid, HOME);
+}
+
+char *
+rt_passwd_name (const char *passwd, uid_t uid)
+{
+  return lookup (passwd, uid, NAME);
 }
