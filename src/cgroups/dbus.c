@@ -317,15 +317,22 @@ bus_address (bool user)
   return a;
 }
 
-int
-rt_dbus_open (bool user, struct rt_dbus **out, struct rt_error *err)
+struct rt_dbus_head
+rt_dbus_daemon_method (const char *member, const char *signature)
 {
-  static const struct rt_dbus_head hello = {
+  return (struct rt_dbus_head){
     .destination = "org.freedesktop.DBus",
     .path = "/org/freedesktop/DBus",
     .interface = "org.freedesktop.DBus",
-    .member = "Hello",
+    .member = member,
+    .signature = signature,
   };
+}
+
+int
+rt_dbus_open (bool user, struct rt_dbus **out, struct rt_error *err)
+{
+  struct rt_dbus_head hello = rt_dbus_daemon_method ("Hello", NULL);
   cleanup_free char *address = bus_address (user);
   struct rt_dbus *c;
   struct rt_dbus_reply reply;

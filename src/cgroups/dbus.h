@@ -27,6 +27,9 @@ struct rt_dbus_reply
 };
 void rt_dbus_reply_free (struct rt_dbus_reply *r);
 
+/* A method of the bus itself (org.freedesktop.DBus: Hello, AddMatch...). */
+struct rt_dbus_head rt_dbus_daemon_method (const char *member, const char *signature);
+
 /* Call h's method with body (NULL: none) and wait up to timeout_ms for
  * its reply. An error reply is -1 with err holding its message and
  * reply->error_name its name; so are a timeout and a broken connection

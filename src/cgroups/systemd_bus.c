@@ -18,13 +18,7 @@
 int
 rt_systemd_bus_open (bool user, struct rt_dbus **out, struct rt_error *err)
 {
-  static const struct rt_dbus_head match = {
-    .destination = "org.freedesktop.DBus",
-    .path = "/org/freedesktop/DBus",
-    .interface = "org.freedesktop.DBus",
-    .member = "AddMatch",
-    .signature = "s",
-  };
+  struct rt_dbus_head match = rt_dbus_daemon_method ("AddMatch", "s");
   struct rt_dbus_buf body = { 0 };
   struct rt_dbus_reply reply;
   int r;
