@@ -116,10 +116,12 @@ node_parent (int rootfd, const struct node_dir *nd, const char *path, const char
 {
   cleanup_close int parent = -1;
   cleanup_free char *pp = NULL;
+  const char *slash = strrchr (path, '/');
 
-  if (nd->dev >= 0 && strncmp (path, "/dev/", 5) == 0 && path[5] != '\0' && strchr (path + 5, '/') == NULL)
+  /* directly in /dev: its only slash after "/dev" ends a name */
+  if (nd->dev >= 0 && slash != NULL && slash - path == 4 && strncmp (path, "/dev/", 5) == 0 && slash[1] != '\0')
     {
-      *base = path + 5;
+      *base = slash + 1;
       return nd->dev;
     }
   parent = open_parent (rootfd, path, base, err);
