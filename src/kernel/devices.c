@@ -187,9 +187,11 @@ device_type (const char *t)
 }
 
 static int
-make_links (int rootfd, struct rt_error *err)
+make_links (int rootfd, const struct node_dir *nd, struct rt_error *err)
 {
-  cleanup_close int dev = rt_open_in_root (rootfd, "/dev", O_RDONLY | O_DIRECTORY, 0, NULL);
+  /* the /dev the nodes were made in, or (set-group-ID) one of its own */
+  cleanup_close int own = nd->dev < 0 ? rt_open_in_root (rootfd, "/dev", O_RDONLY | O_DIRECTORY, 0, NULL) : -1;
+  int dev = nd->dev >= 0 ? nd->dev : own;
   size_t i;
 
   if (dev < 0)
@@ -221,7 +223,7 @@ create_all (int rootfd, const oci_config *cfg, const struct node_dir *nd, bool b
                           default_devices[i].minor, 0666, 0, 0, bind_from_host, err)
                    < 0)
           return -1;
-      if (make_links (rootfd, err) < 0)
+      if (make_links (rootfd, nd, err) < 0)
         return -1;
     }
   for (i = 0; l && i < l->devices_len; i++)
