@@ -40,6 +40,9 @@ int rt_cgroup_layout_read (struct rt_cgroup_layout *l, struct rt_error *err);
 /* The hierarchies alone (callers NULL): no /proc/self/cgroup, whose read
  * takes the kernel's cgroup_mutex, which teardowns of other cgroups hold. */
 int rt_cgroup_layout_read_mounts (struct rt_cgroup_layout *l, struct rt_error *err);
+/* /sys/fs/cgroup is cgroup2: a unified host, by runc's test (one statfs
+ * where the layout would read mountinfo). */
+bool rt_cgroup_unified_host (void);
 void rt_cgroup_layout_free (struct rt_cgroup_layout *l);
 
 /* The layout from mountinfo text and (unless NULL) /proc/self/cgroup

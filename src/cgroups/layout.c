@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 
 #include "util/cleanup.h"
@@ -199,6 +201,14 @@ layout_read (bool callers, struct rt_cgroup_layout *l, struct rt_error *err)
   if (callers && rt_read_file ("/proc/self/cgroup", &cgroup, NULL, err) < 0)
     return -1;
   return rt_cgroup_layout_parse (mountinfo, cgroup, &host, l, err);
+}
+
+bool
+rt_cgroup_unified_host (void)
+{
+  struct statfs sfs;
+
+  return statfs ("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
 }
 
 int

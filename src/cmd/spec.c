@@ -7,11 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/magic.h>
 #include <stdbool.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
+#include "cgroups/cgroup.h"
 #include "cmd/cmd.h"
 #include "ocispec.h"
 #include "util/cleanup.h"
@@ -38,12 +37,6 @@ static const char *const default_caps[] = { "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_
 /* and "cgroup" where /sys/fs/cgroup is cgroup2 alone, as runc's spec */
 static const char *const default_namespaces[] = { "pid", "network", "ipc", "uts", "mount", NULL };
 
-static bool
-unified_host (void)
-{
-  struct statfs sfs;
-  return statfs ("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
-}
 static const char *const default_masked[] = {
   "/proc/acpi",
   "/proc/asound",
@@ -156,7 +149,7 @@ default_linux (bool rootless)
       l->gid_mappings = own_id_mapping (getegid ());
       l->gid_mappings_len = 1;
     }
-  if (unified_host ())
+  if (rt_cgroup_unified_host ())
     add_namespace (l, "cgroup");
   strv_fill (&l->masked_paths, &l->masked_paths_len, default_masked);
   strv_fill (&l->readonly_paths, &l->readonly_paths_len, default_readonly);

@@ -9,6 +9,7 @@
 #include "kernel/namespaces.h"
 #include "kernel/seccomp.h"
 #include "cgroups/cgroup.h"
+#include "container/state.h"
 #include "ocispec.h"
 #include "util/error.h"
 
@@ -58,7 +59,18 @@ struct rt_created
   pid_t pid;
   int sync_fd; /* run only: send RT_SYNC_START, then EOF means exec'd */
   oci_config *cfg;
+  /* run only: the state, still "creating", and its directory, locked; the
+   * container is recorded created once START is sent, so that the write
+   * overlaps the child's exec */
+  int dirfd;
+  struct rt_state state;
+  const char *pid_file;
 };
+
+/* Records the container created (and --pid-file), then drops the record. */
+int rt_created_record (struct rt_created *out, struct rt_error *err);
+/* Closes the directory (its lock) and frees the state: before any delete. */
+void rt_created_drop (struct rt_created *out);
 
 /* Everything the child needs, prepared by the parent before the clone. */
 struct rt_init_args

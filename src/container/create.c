@@ -51,6 +51,7 @@ struct creation
   char *rootfs;
   int dirfd;
   bool dir_made;
+  bool config_copied;
   struct rt_cgroup_manager *cgm;
   struct rt_cgroup cg;
   struct rt_cgroup_join join;
@@ -135,14 +136,18 @@ make_state_dir (struct creation *c, struct rt_error *err)
   return 0;
 }
 
-/* The first state.json waits for the cgroup directories (one write, not
- * two): a create killed before it leaves a directory without state.json,
- * which `delete --force` removes, and no cgroup yet. */
+/* state.json, and the first time it is asked for, the config copy beside
+ * it (delete reads that for the poststop hooks and an intelRdt group). A
+ * create killed before its first write leaves a directory without
+ * state.json, which `delete --force` removes. */
 static int
-write_first_state (struct creation *c, struct rt_error *err)
+write_state (struct creation *c, bool with_config, struct rt_error *err)
 {
   if (rt_state_write (c->dirfd, &c->state, err) < 0)
     return -1;
+  if (!with_config || c->config_copied)
+    return 0;
+  c->config_copied = true;
   return rt_write_file_atomic_at (c->dirfd, RT_CONFIG_FILE, c->config_raw, c->config_len, 0600, err);
 }
 
@@ -151,6 +156,7 @@ static int
 record_cgroups (void *data, const struct rt_cgroup *cg, struct rt_error *err)
 {
   struct creation *c = data;
+  bool rdt;
   size_t i;
 
   for (i = 0; i < cg->len; i++)
@@ -159,7 +165,14 @@ record_cgroups (void *data, const struct rt_cgroup *cg, struct rt_error *err)
   c->state.cgroup_shared = cg->shared;
   for (i = 0; i < cg->len; i++)
     rt_log_debug ("create `%s`: cgroup `%s`", c->o->id, cg->dirs[i]);
-  return write_first_state (c, err);
+  /* Before the pid, delete has to find only the cgroups and a resctrl
+   * group (made before the pid is written): without them, the first write
+   * waits for the pid, one write fewer, and in `run` off the path to the
+   * container's exec. */
+  rdt = c->cfg->linux && c->cfg->linux->intel_rdt;
+  if (cg->len == 0 && !rdt)
+    return 0;
+  return write_state (c, rdt, err);
 }
 
 static int
@@ -211,7 +224,7 @@ record_pid (struct creation *c, struct rt_error *err)
 {
   c->state.pid = c->pid;
   c->state.start_time = rt_proc_start_time (c->pid);
-  return rt_state_write (c->dirfd, &c->state, err);
+  return write_state (c, true, err);
 }
 
 const char *const rt_unsafe_annotations[] = { RT_ANNOTATION_PIDFD_RECEIVER, NULL };
@@ -374,17 +387,42 @@ revive (struct creation *c, struct rt_error *err)
 }
 
 static int
+record_created (int dirfd, struct rt_state *s, const char *pid_file, struct rt_error *err)
+{
+  s->creating = false;
+  if (rt_state_write (dirfd, s, err) < 0)
+    return -1;
+  if (pid_file && rt_write_pid_file (pid_file, s->pid, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
 finish (struct creation *c, struct rt_error *err)
 {
   if (!c->o->restore && rt_sync_expect (c->sync[0], RT_SYNC_READY, NULL, err) < 0)
     return -1;
   rt_log_debug ("create `%s`: the container process is ready, waiting for start", c->o->id);
-  c->state.creating = false;
-  if (rt_state_write (c->dirfd, &c->state, err) < 0)
-    return -1;
-  if (c->o->pid_file && rt_write_pid_file (c->o->pid_file, c->pid, err) < 0)
-    return -1;
-  return 0;
+  /* run: recorded by rt_created_record once START is on its way */
+  return c->o->run ? 0 : record_created (c->dirfd, &c->state, c->o->pid_file, err);
+}
+
+int
+rt_created_record (struct rt_created *out, struct rt_error *err)
+{
+  int r = record_created (out->dirfd, &out->state, out->pid_file, err);
+
+  rt_created_drop (out);
+  return r;
+}
+
+void
+rt_created_drop (struct rt_created *out)
+{
+  if (out->dirfd >= 0)
+    close (out->dirfd);
+  out->dirfd = -1;
+  rt_state_free (&out->state);
 }
 
 static void
@@ -436,6 +474,7 @@ rt_container_create (struct rt_context *ctx, const struct rt_create_opts *o, str
   struct creation c = { .ctx = ctx, .o = o, .dirfd = -1, .sync = { -1, -1 }, .fifo_fd = -1, .console_fd = -1 };
   int ret = -1;
 
+  out->dirfd = -1;
   c.cg.clone_fd = -1;
   for (int i = 0; i < RT_NS_COUNT; i++)
     c.ns.join_fd[i] = -1;
@@ -461,6 +500,14 @@ rt_container_create (struct rt_context *ctx, const struct rt_create_opts *o, str
   out->pid = c.pid;
   out->sync_fd = o->run ? rt_steal_fd (&c.sync[0]) : -1;
   out->cfg = rt_steal_ptr (&c.cfg);
+  if (o->run)
+    {
+      /* the lock and the state go on to rt_created_record */
+      out->dirfd = rt_steal_fd (&c.dirfd);
+      out->state = c.state;
+      memset (&c.state, 0, sizeof c.state);
+      out->pid_file = o->pid_file;
+    }
   goto out;
 out_ctx:
   rt_error_prefix (err, "%s `%s`", o->restore ? "restore" : "create", o->id);

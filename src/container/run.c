@@ -70,6 +70,7 @@ discard (struct rt_context *ctx, struct rt_created *out, const char *id)
 {
   struct rt_error derr = RT_ERROR_INIT;
 
+  rt_created_drop (out);
   rt_container_delete (ctx, id, true, out->cfg, &derr);
   rt_error_clear (&derr);
   oci_config_free (out->cfg);
@@ -103,7 +104,8 @@ create_and_start (struct rt_context *ctx, struct rt_create_opts *o, bool relay, 
       return -1;
     }
   rt_signals_forward (out->pid, !relay);
-  if (rt_sync_send (out->sync_fd, RT_SYNC_START, 0, NULL, err) < 0 || rt_sync_await_exec (out->sync_fd, err) < 0)
+  if (rt_sync_send (out->sync_fd, RT_SYNC_START, 0, NULL, err) < 0 || rt_created_record (out, err) < 0
+      || rt_sync_await_exec (out->sync_fd, err) < 0)
     {
       rt_error_prefix (err, "run `%s`", o->id);
       close (out->sync_fd);

@@ -91,15 +91,18 @@ rt_mount_cgroup (const struct rt_mount_ctx *c, const oci_mount *m, const struct 
 {
   struct rt_cgroup_layout read = { 0 };
   const struct rt_cgroup_layout *l = c->cgroup_layout;
+  const char *src;
   int ret;
 
-  if (l == NULL)
+  /* no container cgroup (so no layout from the parent) on a unified host:
+   * a cgroup2 instance, without reading mountinfo for it */
+  if (l == NULL && !(c->cgroup_dirs_len == 0 && rt_cgroup_unified_host ()))
     {
       if (rt_cgroup_layout_read_mounts (&read, err) < 0)
         return -1;
       l = &read;
     }
-  if (l->has_v1 || !l->has_v2)
+  if (l != NULL && (l->has_v1 || !l->has_v2))
     {
       ret = mount_cgroup_v1 (c, m, o, target, l, err);
       rt_cgroup_layout_free (&read);
@@ -114,15 +117,15 @@ rt_mount_cgroup (const struct rt_mount_ctx *c, const oci_mount *m, const struct 
    * cgroup2 instance: show the container its own cgroup instead, or,
    * rootless without one, the hierarchy as the caller sees it (as the
    * host's /sys a rootless container binds) */
-  if (errno == EPERM || errno == EBUSY)
+  if (errno != EPERM && errno != EBUSY)
     {
-      const char *src = c->cgroup_dirs_len > 0 ? c->cgroup_dirs[0] : l->len > 0 ? l->h[0].mount : NULL;
-      ret = src != NULL ? bind_read_only (c, m, o, src, target) : -1;
-      if (ret < 0)
-        rt_error_set (err, src ? errno : EPERM, "bind-mount the container's cgroup on `%s`", m->destination);
       rt_cgroup_layout_free (&read);
-      return ret;
+      return rt_error_set (err, errno, "mount cgroup2 on `%s`", m->destination);
     }
+  src = c->cgroup_dirs_len > 0 ? c->cgroup_dirs[0] : l != NULL && l->len > 0 ? l->h[0].mount : "/sys/fs/cgroup";
+  ret = bind_read_only (c, m, o, src, target);
+  if (ret < 0)
+    rt_error_set (err, errno, "bind-mount the container's cgroup on `%s`", m->destination);
   rt_cgroup_layout_free (&read);
-  return rt_error_set (err, errno, "mount cgroup2 on `%s`", m->destination);
+  return ret;
 }

@@ -406,11 +406,14 @@ rt_signals_forward (pid_t pid, bool winch)
   static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGCONT, SIGWINCH };
   struct sigaction sa = { .sa_handler = forward, .sa_flags = SA_RESTART };
   size_t i, n = sizeof sigs / sizeof sigs[0] - (winch ? 0 : 1);
+  static size_t installed; /* run sets this up before START and again to mirror */
 
   forward_to = pid;
   sigemptyset (&sa.sa_mask);
-  for (i = 0; i < n; i++)
+  for (i = installed; i < n; i++)
     sigaction (sigs[i], &sa, NULL);
+  if (n > installed)
+    installed = n;
 }
 
 static bool subreaper;

@@ -413,75 +413,67 @@ make_link_target (int rootfd, int parent, const char *path, const char *base, bo
   return 0;
 }
 
+/* The last component of copy, made in its (already safe) parent: a
+ * directory, or an empty file; a dangling symlink there makes its target. */
 static int
-make_component (int rootfd, char *copy, bool last, bool is_dir, int depth, struct rt_error *err)
+make_component (int rootfd, int parent, char *copy, bool is_dir, int depth, struct rt_error *err)
 {
   char *slash = strrchr (copy, '/');
-  cleanup_close int parent = -1;
   const char *base = slash ? slash + 1 : copy;
   struct stat st;
   int r;
 
-  if (slash != NULL && slash != copy)
-    {
-      *slash = '\0';
-      parent = rt_open_in_root (rootfd, copy, O_PATH | O_DIRECTORY, 0, err);
-      *slash = '/';
-      if (parent < 0)
-        return -1;
-    }
+  if (is_dir)
+    r = mkdirat (parent, base, 0755);
   else
-    parent = dup (rootfd);
-  if (fstatat (parent, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK (st.st_mode))
-    return make_link_target (rootfd, parent, copy, base, last ? is_dir : true, depth, err);
-  if (last && !is_dir)
     {
       r = openat (parent, base, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0755);
       if (r >= 0)
-        close (r);
+        {
+          close (r);
+          r = 0;
+        }
     }
-  else
-    r = mkdirat (parent, base, 0755);
-  if (r < 0 && errno != EEXIST)
-    return rt_error_set (err, errno, "create `%s` inside the root", copy);
+  if (r == 0 || errno != EEXIST)
+    return r == 0 ? 0 : rt_error_set (err, errno, "create `%s` inside the root", copy);
+  /* in the way, yet not found from the root: a symlink that leads nowhere */
+  if (fstatat (parent, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK (st.st_mode))
+    return make_link_target (rootfd, parent, copy, base, is_dir, depth, err);
   return 0;
 }
 
+/* Most destinations exist, or lack only their last component: the whole
+ * path is tried first, then its parent, each resolved inside the root. */
 static int
 mkpath (int rootfd, const char *path, bool is_dir, int depth, struct rt_error *err)
 {
-  cleanup_free char *copy = strdup (path);
-  char *p, *end;
+  cleanup_free char *copy = NULL;
+  cleanup_close int parent = -1;
+  char *end, *slash;
+  int fd = rt_open_in_root (rootfd, path, O_PATH, 0, NULL);
 
+  if (fd >= 0 || errno != ENOENT)
+    return fd >= 0 ? fd : rt_error_set (err, errno, "open `%s` inside the root", path);
+  copy = strdup (path);
   if (copy == NULL)
     return rt_error_set (err, ENOMEM, "mkpath `%s`", path);
   end = copy + strlen (copy);
   while (end > copy + 1 && end[-1] == '/')
     *--end = '\0';
-  for (p = copy; p <= end; p++)
+  if (*copy == '\0')
+    return rt_error_set (err, EINVAL, "empty path");
+  slash = strrchr (copy, '/');
+  if (slash != NULL && slash != copy)
     {
-      bool last = (p == end);
-      int fd;
-
-      if (!last && (*p != '/' || p == copy))
-        continue;
-      *p = '\0';
-      fd = rt_open_in_root (rootfd, copy, O_PATH, 0, NULL);
-      if (fd < 0 && errno == ENOENT)
-        {
-          /* create the component in its (already safe) parent */
-          if (make_component (rootfd, copy, last, is_dir, depth, err) < 0)
-            return -1;
-          fd = rt_open_in_root (rootfd, copy, O_PATH, 0, err);
-        }
-      if (fd < 0)
-        return rt_error_set (err, errno, "open `%s` inside the root", copy);
-      if (last)
-        return fd;
-      close (fd);
-      *p = '/';
+      *slash = '\0';
+      parent = mkpath (rootfd, copy, true, depth, err);
+      *slash = '/';
     }
-  return rt_error_set (err, EINVAL, "empty path");
+  else
+    parent = rt_open_in_root (rootfd, "/", O_PATH | O_DIRECTORY, 0, err);
+  if (parent < 0 || make_component (rootfd, parent, copy, is_dir, depth, err) < 0)
+    return -1;
+  return rt_open_in_root (rootfd, copy, O_PATH, 0, err);
 }
 
 int
