@@ -202,7 +202,7 @@ call_job (struct rt_dbus *b, const struct rt_dbus_head *call, const struct rt_db
   rt_dbus_reader_init (&rd, &reply.msg);
   if (strcmp (reply.msg.h.signature, "o") != 0 || rt_dbus_read_string (&rd, &path) < 0)
     r = rt_error_set (err, EBADMSG, "%s: the reply names no job", call->member);
-  else if (rt_dbus_wait_job (b, path, TIMEOUT_MS, result, err) < 0)
+  else if (rt_dbus_expect_job (b, path, err) < 0 || rt_dbus_wait_job (b, path, TIMEOUT_MS, result, err) < 0)
     r = -1;
   rt_dbus_reply_free (&reply);
   return r;
