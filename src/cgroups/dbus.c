@@ -20,6 +20,7 @@ struct rt_dbus
   uint32_t serial;
   struct rt_dbus_buf in; /* bytes read, not yet a whole message */
   struct rt_dbus_jobs jobs;
+  bool watching_jobs; /* AddMatch for JobRemoved done */
 };
 
 static long long
@@ -165,10 +166,34 @@ rt_dbus_call (struct rt_dbus *c, const struct rt_dbus_head *h, const struct rt_d
 }
 
 int
+rt_dbus_watch_jobs (struct rt_dbus *c, int timeout_ms, struct rt_error *err)
+{
+  struct rt_dbus_head match = rt_dbus_daemon_method ("AddMatch", "s");
+  struct rt_dbus_buf body = { 0 };
+  struct rt_dbus_reply reply;
+  int r;
+
+  if (c->watching_jobs)
+    return 0;
+  rt_dbus_put_string (&body, RT_DBUS_JOBS_MATCH);
+  r = rt_dbus_call (c, &match, &body, timeout_ms, &reply, err);
+  rt_dbus_buf_free (&body);
+  rt_dbus_reply_free (&reply);
+  if (r < 0)
+    return rt_error_prefix (err, "D-Bus: watch for JobRemoved");
+  c->watching_jobs = true;
+  return 0;
+}
+
+int
 rt_dbus_expect_job (struct rt_dbus *c, const char *job_path, struct rt_error *err)
 {
-  int r = rt_dbus_jobs_expect (&c->jobs, job_path);
+  int r;
 
+  /* else the signal never comes, and the wait would last its timeout */
+  if (!c->watching_jobs)
+    return rt_error_set (err, EINVAL, "D-Bus: job %s expected without watching for JobRemoved", job_path);
+  r = rt_dbus_jobs_expect (&c->jobs, job_path);
   return r < 0 ? rt_error_set (err, -r, "D-Bus: expect job %s", job_path) : 0;
 }
 

@@ -37,6 +37,10 @@ struct rt_dbus_head rt_dbus_daemon_method (const char *member, const char *signa
 int rt_dbus_call (struct rt_dbus *c, const struct rt_dbus_head *h, const struct rt_dbus_buf *body, int timeout_ms,
                   struct rt_dbus_reply *reply, struct rt_error *err);
 
+/* Have the bus send this connection the systemd manager's JobRemoved
+ * signals (AddMatch), once: before the first call that queues a job, and
+ * only on a connection that queues one (a round trip saved elsewhere). */
+int rt_dbus_watch_jobs (struct rt_dbus *c, int timeout_ms, struct rt_error *err);
 /* A job rt queued, job_path the path the method's reply named: from now
  * on its JobRemoved is kept when read (any other is dropped). Call it
  * before reading anything more: the bus keeps the order of the manager's

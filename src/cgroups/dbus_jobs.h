@@ -11,6 +11,12 @@
 
 #include "cgroups/dbus_msg.h"
 
+/* The AddMatch rule for the signals rt_dbus_jobs_removed looks at: the
+ * bus sends a signal only to a connection that asked for it. */
+#define RT_DBUS_JOBS_MATCH                                                                                             \
+  "type='signal',sender='org.freedesktop.systemd1',path='/org/freedesktop/systemd1',"                                  \
+  "interface='org.freedesktop.systemd1.Manager',member='JobRemoved'"
+
 /* rt waits for each job right after queuing it: a few slots are plenty,
  * and they bound what a connection keeps. */
 #define RT_DBUS_MAX_JOBS 8
