@@ -11,22 +11,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroups/dbus_jobs.h"
 #include "util/cleanup.h"
-
-#define SD_MANAGER "org.freedesktop.systemd1.Manager"
-
-struct job_removed
-{
-  char *path, *result;
-};
 
 struct rt_dbus
 {
   int fd;
   uint32_t serial;
   struct rt_dbus_buf in; /* bytes read, not yet a whole message */
-  struct job_removed *jobs;
-  size_t njobs;
+  struct rt_dbus_jobs jobs;
+  bool watching_jobs; /* AddMatch for JobRemoved done */
 };
 
 static long long
@@ -114,42 +108,6 @@ next_message (struct rt_dbus *c, long long deadline, struct rt_dbus_buf *out, st
   return 0;
 }
 
-/* A JobRemoved signal ("uoss": id, job, unit, result) kept for later. */
-static void
-keep_job_removed (struct rt_dbus *c, const struct rt_dbus_msg *m)
-{
-  struct rt_dbus_reader r;
-  const char *job, *unit, *result;
-  struct job_removed *grown;
-  uint32_t id;
-
-  rt_dbus_reader_init (&r, m);
-  if (strcmp (m->h.signature, "uoss") != 0 || rt_dbus_read_u32 (&r, &id) < 0 || rt_dbus_read_string (&r, &job) < 0
-      || rt_dbus_read_string (&r, &unit) < 0 || rt_dbus_read_string (&r, &result) < 0)
-    return;
-  grown = realloc (c->jobs, (c->njobs + 1) * sizeof *grown);
-  if (grown == NULL)
-    return;
-  c->jobs = grown;
-  c->jobs[c->njobs].path = strdup (job);
-  c->jobs[c->njobs].result = strdup (result);
-  if (c->jobs[c->njobs].path == NULL || c->jobs[c->njobs].result == NULL)
-    {
-      free (c->jobs[c->njobs].path);
-      free (c->jobs[c->njobs].result);
-      return;
-    }
-  c->njobs++;
-}
-
-static void
-take_signal (struct rt_dbus *c, const struct rt_dbus_msg *m)
-{
-  if (m->type == RT_DBUS_SIGNAL && m->h.member && strcmp (m->h.member, "JobRemoved") == 0
-      && m->h.interface && strcmp (m->h.interface, SD_MANAGER) == 0)
-    keep_job_removed (c, m);
-}
-
 void
 rt_dbus_reply_free (struct rt_dbus_reply *r)
 {
@@ -200,44 +158,67 @@ rt_dbus_call (struct rt_dbus *c, const struct rt_dbus_head *h, const struct rt_d
       if ((reply->msg.type == RT_DBUS_METHOD_RETURN || reply->msg.type == RT_DBUS_ERROR)
           && reply->msg.h.reply_serial == serial)
         return reply->msg.type == RT_DBUS_ERROR ? error_reply (reply, err) : 0;
-      take_signal (c, &reply->msg);
+      /* a signal: kept only when it ends a job rt queued */
+      rt_dbus_jobs_removed (&c->jobs, &reply->msg);
       rt_dbus_reply_free (reply);
     }
   return -1;
 }
 
-static bool
-take_job (struct rt_dbus *c, const char *job_path, char **result)
+int
+rt_dbus_watch_jobs (struct rt_dbus *c, int timeout_ms, struct rt_error *err)
 {
-  size_t i;
+  struct rt_dbus_head match = rt_dbus_daemon_method ("AddMatch", "s");
+  struct rt_dbus_buf body = { 0 };
+  struct rt_dbus_reply reply;
+  int r;
 
-  for (i = 0; i < c->njobs; i++)
-    if (strcmp (c->jobs[i].path, job_path) == 0)
-      {
-        *result = c->jobs[i].result;
-        free (c->jobs[i].path);
-        c->jobs[i] = c->jobs[--c->njobs];
-        return true;
-      }
-  return false;
+  if (c->watching_jobs)
+    return 0;
+  rt_dbus_put_string (&body, RT_DBUS_JOBS_MATCH);
+  r = rt_dbus_call (c, &match, &body, timeout_ms, &reply, err);
+  rt_dbus_buf_free (&body);
+  rt_dbus_reply_free (&reply);
+  if (r < 0)
+    return rt_error_prefix (err, "D-Bus: watch for JobRemoved");
+  c->watching_jobs = true;
+  return 0;
+}
+
+int
+rt_dbus_expect_job (struct rt_dbus *c, const char *job_path, struct rt_error *err)
+{
+  int r;
+
+  /* else the signal never comes, and the wait would last its timeout */
+  if (!c->watching_jobs)
+    return rt_error_set (err, EINVAL, "D-Bus: job %s expected without watching for JobRemoved", job_path);
+  r = rt_dbus_jobs_expect (&c->jobs, job_path);
+  return r < 0 ? rt_error_set (err, -r, "D-Bus: expect job %s", job_path) : 0;
 }
 
 int
 rt_dbus_wait_job (struct rt_dbus *c, const char *job_path, int timeout_ms, char **result, struct rt_error *err)
 {
   long long deadline = now_ms () + timeout_ms;
+  int r;
 
-  while (!take_job (c, job_path, result))
+  while ((r = rt_dbus_jobs_take (&c->jobs, job_path, result)) == 0)
     {
       struct rt_dbus_buf buf;
       struct rt_dbus_msg m;
 
       if (next_message (c, deadline, &buf, err) < 0)
-        return -1;
+        {
+          rt_dbus_jobs_forget (&c->jobs, job_path);
+          return -1;
+        }
       if (rt_dbus_msg_parse (buf.data, buf.len, &m) == 0)
-        take_signal (c, &m);
+        rt_dbus_jobs_removed (&c->jobs, &m);
       rt_dbus_buf_free (&buf);
     }
+  if (r < 0)
+    return rt_error_set (err, EINVAL, "D-Bus: wait for job %s, which rt did not expect", job_path);
   return 0;
 }
 
@@ -355,18 +336,11 @@ rt_dbus_open (bool user, struct rt_dbus **out, struct rt_error *err)
 void
 rt_dbus_close (struct rt_dbus *c)
 {
-  size_t i;
-
   if (c == NULL)
     return;
   if (c->fd >= 0)
     close (c->fd);
-  for (i = 0; i < c->njobs; i++)
-    {
-      free (c->jobs[i].path);
-      free (c->jobs[i].result);
-    }
-  free (c->jobs);
+  rt_dbus_jobs_free (&c->jobs);
   rt_dbus_buf_free (&c->in);
   free (c);
 }

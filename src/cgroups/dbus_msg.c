@@ -1,6 +1,7 @@
 #include "cgroups/dbus_msg.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,30 @@ enum
   F_SENDER = 7,
   F_SIGNATURE = 8,
 };
+
+/* The header fields rt knows, in the order rt writes them: the code, the
+ * D-Bus type of its value, and where struct rt_dbus_head holds it (a
+ * const char * for s, o and g, a uint32_t for u). The writer and the
+ * reader both go by it, so that a field added here is both sent and read. */
+struct header_field
+{
+  uint8_t code;
+  char type;
+  size_t offset;
+};
+
+static const struct header_field header_fields[] = {
+  { F_PATH, 'o', offsetof (struct rt_dbus_head, path) },
+  { F_INTERFACE, 's', offsetof (struct rt_dbus_head, interface) },
+  { F_MEMBER, 's', offsetof (struct rt_dbus_head, member) },
+  { F_ERROR_NAME, 's', offsetof (struct rt_dbus_head, error_name) },
+  { F_DESTINATION, 's', offsetof (struct rt_dbus_head, destination) },
+  { F_SENDER, 's', offsetof (struct rt_dbus_head, sender) },
+  { F_SIGNATURE, 'g', offsetof (struct rt_dbus_head, signature) },
+  { F_REPLY_SERIAL, 'u', offsetof (struct rt_dbus_head, reply_serial) },
+};
+
+#define N_HEADER_FIELDS (sizeof header_fields / sizeof header_fields[0])
 
 void
 rt_dbus_buf_free (struct rt_dbus_buf *b)
@@ -153,37 +178,48 @@ rt_dbus_array_close (struct rt_dbus_buf *b, struct rt_dbus_array a)
   b->data[a.len_at + 3] = (unsigned char) (n >> 24);
 }
 
-static void
-put_field (struct rt_dbus_buf *b, uint8_t code, const char *sig, const char *s, uint32_t u)
+/* Where h holds field f's value. */
+static const void *
+field_value (const struct rt_dbus_head *h, const struct header_field *f)
 {
+  return (const char *) h + f->offset;
+}
+
+/* A field is sent when it is set: a string that is not NULL (an empty
+ * signature is no body, as no signature is), a serial that is not 0. */
+static bool
+field_is_set (const struct rt_dbus_head *h, const struct header_field *f)
+{
+  const char *s;
+
+  if (f->type == 'u')
+    return *(const uint32_t *) field_value (h, f) != 0;
+  s = *(const char *const *) field_value (h, f);
+  return s != NULL && (f->type != 'g' || s[0] != '\0');
+}
+
+/* One (yv) of the header's field array. */
+static void
+put_field (struct rt_dbus_buf *b, const struct rt_dbus_head *h, const struct header_field *f)
+{
+  const char sig[2] = { f->type, '\0' };
+  const void *v = field_value (h, f);
+
   rt_dbus_pad (b, 8);
-  rt_dbus_put_byte (b, code);
+  rt_dbus_put_byte (b, f->code);
   rt_dbus_put_signature (b, sig);
-  if (sig[0] == 'g')
-    rt_dbus_put_signature (b, s);
-  else if (sig[0] == 'u')
-    rt_dbus_put_u32 (b, u);
+  if (f->type == 'u')
+    rt_dbus_put_u32 (b, *(const uint32_t *) v);
+  else if (f->type == 'g')
+    rt_dbus_put_signature (b, *(const char *const *) v);
   else
-    rt_dbus_put_string (b, s);
+    rt_dbus_put_string (b, *(const char *const *) v);
 }
 
 int
 rt_dbus_message (struct rt_dbus_buf *out, uint8_t type, uint32_t serial, const struct rt_dbus_head *h,
                  const struct rt_dbus_buf *body)
 {
-  const struct
-  {
-    uint8_t code;
-    const char *sig, *value;
-  } fields[] = {
-    { F_PATH, "o", h->path },
-    { F_INTERFACE, "s", h->interface },
-    { F_MEMBER, "s", h->member },
-    { F_ERROR_NAME, "s", h->error_name },
-    { F_DESTINATION, "s", h->destination },
-    { F_SENDER, "s", h->sender },
-    { F_SIGNATURE, "g", h->signature },
-  };
   size_t body_len = body ? body->len : 0, i;
   struct rt_dbus_array a;
 
@@ -196,11 +232,9 @@ rt_dbus_message (struct rt_dbus_buf *out, uint8_t type, uint32_t serial, const s
   rt_dbus_put_u32 (out, (uint32_t) body_len);
   rt_dbus_put_u32 (out, serial);
   a = rt_dbus_array_open (out, 8);
-  for (i = 0; i < sizeof fields / sizeof fields[0]; i++)
-    if (fields[i].value != NULL && (fields[i].code != F_SIGNATURE || fields[i].value[0] != '\0'))
-      put_field (out, fields[i].code, fields[i].sig, fields[i].value, 0);
-  if (h->reply_serial != 0)
-    put_field (out, F_REPLY_SERIAL, "u", NULL, h->reply_serial);
+  for (i = 0; i < N_HEADER_FIELDS; i++)
+    if (field_is_set (h, &header_fields[i]))
+      put_field (out, h, &header_fields[i]);
   rt_dbus_array_close (out, a);
   rt_dbus_pad (out, 8);
   if (body_len > 0)
@@ -324,47 +358,53 @@ skip_value (struct rt_dbus_reader *r, char type)
     }
 }
 
+static const struct header_field *
+known_field (uint8_t code)
+{
+  size_t i;
+
+  for (i = 0; i < N_HEADER_FIELDS; i++)
+    if (header_fields[i].code == code)
+      return &header_fields[i];
+  return NULL;
+}
+
+static bool
+is_string_type (char type)
+{
+  return type == 's' || type == 'o';
+}
+
+/* s and o are alike on the wire, and rt has always taken either for any
+ * string field (it keeps the same const char * of both) */
+static bool
+type_fits (char want, char got)
+{
+  return want == got || (is_string_type (want) && is_string_type (got));
+}
+
 static int
 read_field (struct rt_dbus_reader *r, struct rt_dbus_head *h)
 {
+  const struct header_field *f;
   const char *sig;
+  void *to;
   uint8_t code;
-  const char **to = NULL;
 
   if (need (r, 8, 1) < 0)
     return -EBADMSG;
   code = r->p[r->pos++];
   if (rt_dbus_read_signature (r, &sig) < 0 || strlen (sig) != 1)
     return -EBADMSG;
-  switch (code)
-    {
-    case F_PATH:
-      to = &h->path;
-      break;
-    case F_INTERFACE:
-      to = &h->interface;
-      break;
-    case F_MEMBER:
-      to = &h->member;
-      break;
-    case F_ERROR_NAME:
-      to = &h->error_name;
-      break;
-    case F_DESTINATION:
-      to = &h->destination;
-      break;
-    case F_SENDER:
-      to = &h->sender;
-      break;
-    case F_SIGNATURE:
-      return sig[0] == 'g' ? rt_dbus_read_signature (r, &h->signature) : -EBADMSG;
-    case F_REPLY_SERIAL:
-      return sig[0] == 'u' ? rt_dbus_read_u32 (r, &h->reply_serial) : -EBADMSG;
-    default:
-      return skip_value (r, sig[0]);
-    }
-  if (sig[0] != 's' && sig[0] != 'o')
+  if ((f = known_field (code)) == NULL)
+    return skip_value (r, sig[0]);
+  if (!type_fits (f->type, sig[0]))
     return -EBADMSG;
+  to = (char *) h + f->offset;
+  if (f->type == 'u')
+    return rt_dbus_read_u32 (r, to);
+  if (f->type == 'g')
+    return rt_dbus_read_signature (r, to);
   return rt_dbus_read_string (r, to);
 }
 

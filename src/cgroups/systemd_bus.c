@@ -18,26 +18,8 @@
 int
 rt_systemd_bus_open (bool user, struct rt_dbus **out, struct rt_error *err)
 {
-  struct rt_dbus_head match = rt_dbus_daemon_method ("AddMatch", "s");
-  struct rt_dbus_buf body = { 0 };
-  struct rt_dbus_reply reply;
-  int r;
-
   if (rt_dbus_open (user, out, err) < 0)
     return rt_error_prefix (err, "systemd cgroup driver: connect to the %s bus", user ? "user's" : "system");
-  /* the jobs' ends are signals: the bus sends them only to who asks (the
-   * manager sends JobRemoved of a job to the client that queued it) */
-  rt_dbus_put_string (&body, "type='signal',sender='" SD_DEST "',path='" SD_PATH "',interface='" SD_MANAGER
-                             "',member='JobRemoved'");
-  r = rt_dbus_call (*out, &match, &body, TIMEOUT_MS, &reply, err);
-  rt_dbus_buf_free (&body);
-  rt_dbus_reply_free (&reply);
-  if (r < 0)
-    {
-      rt_dbus_close (*out);
-      *out = NULL;
-      return rt_error_prefix (err, "systemd cgroup driver: watch for JobRemoved");
-    }
   return 0;
 }
 
@@ -190,8 +172,15 @@ call_job (struct rt_dbus *b, const struct rt_dbus_head *call, const struct rt_db
   struct rt_dbus_reply reply;
   struct rt_dbus_reader rd;
   const char *path;
-  int r = rt_dbus_call (b, call, body, TIMEOUT_MS, &reply, err);
+  int r;
 
+  /* the job's end is a signal, which the bus sends only to who asked
+   * before (the manager sends a job's JobRemoved to the client that
+   * queued it, without Subscribe); asked here, not at open, so that a
+   * command that queues no job (update) saves the round trip */
+  if (rt_dbus_watch_jobs (b, TIMEOUT_MS, err) < 0)
+    return -1;
+  r = rt_dbus_call (b, call, body, TIMEOUT_MS, &reply, err);
   if (r < 0)
     {
       *error_name = reply.error_name;
@@ -202,7 +191,7 @@ call_job (struct rt_dbus *b, const struct rt_dbus_head *call, const struct rt_db
   rt_dbus_reader_init (&rd, &reply.msg);
   if (strcmp (reply.msg.h.signature, "o") != 0 || rt_dbus_read_string (&rd, &path) < 0)
     r = rt_error_set (err, EBADMSG, "%s: the reply names no job", call->member);
-  else if (rt_dbus_wait_job (b, path, TIMEOUT_MS, result, err) < 0)
+  else if (rt_dbus_expect_job (b, path, err) < 0 || rt_dbus_wait_job (b, path, TIMEOUT_MS, result, err) < 0)
     r = -1;
   rt_dbus_reply_free (&reply);
   return r;

@@ -11,7 +11,9 @@
 
 struct rt_dbus;
 
-/* The system manager, or (user) the calling user's manager. */
+/* The system manager, or (user) the calling user's manager. The signals
+ * that end jobs are asked for by the first start or stop of a unit, not
+ * here: SetUnitProperties alone waits for no job. */
 int rt_systemd_bus_open (bool user, struct rt_dbus **out, struct rt_error *err);
 void rt_systemd_bus_close (struct rt_dbus *b);
 

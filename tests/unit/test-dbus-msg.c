@@ -167,6 +167,169 @@ Test (dbus_msg, malformed_refused)
   cr_assert_eq (rt_dbus_msg_parse (bad, 41, &m), -EBADMSG);
 }
 
+/* every header field rt knows, in the order rt writes them, as the
+ * old writer laid them out (an error reply with a body of one string) */
+static const unsigned char all_fields[] = "l\3\0\1"
+                                          "\6\0\0\0"
+                                          "\x09\0\0\0"
+                                          "\x70\0\0\0"
+                                          "\1\1o\0\2\0\0\0/p\0\0\0\0\0\0"
+                                          "\2\1s\0\3\0\0\0i.f\0\0\0\0\0"
+                                          "\3\1s\0\1\0\0\0M\0\0\0\0\0\0\0"
+                                          "\4\1s\0\3\0\0\0e.E\0\0\0\0\0"
+                                          "\6\1s\0\3\0\0\0d.D\0\0\0\0\0"
+                                          "\7\1s\0\4\0\0\0:1.5\0\0\0\0"
+                                          "\x08\1g\0\1s\0\0"
+                                          "\5\1u\0\4\3\2\1"
+                                          "\1\0\0\0x";
+
+Test (dbus_msg, every_field_by_hand)
+{
+  struct rt_dbus_head h = {
+    .path = "/p",
+    .interface = "i.f",
+    .member = "M",
+    .error_name = "e.E",
+    .destination = "d.D",
+    .sender = ":1.5",
+    .signature = "s",
+    .reply_serial = 0x01020304,
+  };
+  struct rt_dbus_buf body = { 0 }, b = { 0 };
+  struct rt_dbus_msg m;
+
+  rt_dbus_put_string (&body, "x");
+  cr_assert_eq (rt_dbus_message (&b, RT_DBUS_ERROR, 9, &h, &body), 0);
+  expect_bytes (&b, all_fields, sizeof all_fields);
+  cr_assert_eq (rt_dbus_msg_parse (b.data, b.len, &m), 0);
+  cr_assert_str_eq (m.h.path, h.path);
+  cr_assert_str_eq (m.h.interface, h.interface);
+  cr_assert_str_eq (m.h.member, h.member);
+  cr_assert_str_eq (m.h.error_name, h.error_name);
+  cr_assert_str_eq (m.h.destination, h.destination);
+  cr_assert_str_eq (m.h.sender, h.sender);
+  cr_assert_str_eq (m.h.signature, h.signature);
+  cr_assert_eq (m.h.reply_serial, h.reply_serial);
+  cr_assert_eq (m.body_len, 6);
+  rt_dbus_buf_free (&body);
+  rt_dbus_buf_free (&b);
+}
+
+Test (dbus_msg, unset_fields_not_sent)
+{
+  /* an empty signature is sent as none; no reply serial, no field 5 */
+  static const unsigned char want[] = "l\4\0\1"
+                                      "\0\0\0\0"
+                                      "\3\0\0\0"
+                                      "\x1a\0\0\0"
+                                      "\1\1o\0\2\0\0\0/p\0\0\0\0\0\0"
+                                      "\3\1s\0\1\0\0\0M\0\0\0\0\0\0";
+  struct rt_dbus_head h = { .path = "/p", .member = "M", .signature = "" };
+  struct rt_dbus_buf b = { 0 };
+
+  cr_assert_eq (rt_dbus_message (&b, RT_DBUS_SIGNAL, 3, &h, NULL), 0);
+  expect_bytes (&b, want, sizeof want);
+  rt_dbus_buf_free (&b);
+}
+
+/* A little-endian signal without a body whose header holds the field
+ * code of type (a value of that type: 1, "s" for g, else "/x"), then
+ * MEMBER "M" unless the field is that one. */
+static void
+message_with_field (struct rt_dbus_buf *b, uint8_t code, const char *type)
+{
+  struct rt_dbus_array a;
+
+  rt_dbus_put_byte (b, 'l');
+  rt_dbus_put_byte (b, RT_DBUS_SIGNAL);
+  rt_dbus_put_byte (b, 0);
+  rt_dbus_put_byte (b, 1);
+  rt_dbus_put_u32 (b, 0);
+  rt_dbus_put_u32 (b, 1);
+  a = rt_dbus_array_open (b, 8);
+  rt_dbus_pad (b, 8);
+  rt_dbus_put_byte (b, code);
+  rt_dbus_put_signature (b, type);
+  if (strcmp (type, "y") == 0)
+    rt_dbus_put_byte (b, 1);
+  else if (strcmp (type, "u") == 0 || strcmp (type, "i") == 0 || strcmp (type, "b") == 0)
+    rt_dbus_put_u32 (b, 1);
+  else if (strcmp (type, "g") == 0)
+    rt_dbus_put_signature (b, "s");
+  else
+    rt_dbus_put_string (b, "/x");
+  if (code != 3)
+    {
+      rt_dbus_pad (b, 8);
+      rt_dbus_put_byte (b, 3);
+      rt_dbus_put_signature (b, "s");
+      rt_dbus_put_string (b, "M");
+    }
+  rt_dbus_array_close (b, a);
+  rt_dbus_pad (b, 8);
+  cr_assert_not (b->failed);
+}
+
+Test (dbus_msg, unknown_fields_skipped)
+{
+  /* UNIX_FDS (9), and codes of a later specification, of each type rt
+   * can step over */
+  static const struct
+  {
+    uint8_t code;
+    const char *type;
+  } cases[] = { { 9, "u" }, { 10, "s" }, { 0x80, "o" }, { 0x81, "g" }, { 0xff, "y" }, { 0x82, "i" }, { 0x83, "b" } };
+  size_t i;
+
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      struct rt_dbus_buf b = { 0 };
+      struct rt_dbus_msg m;
+
+      message_with_field (&b, cases[i].code, cases[i].type);
+      cr_assert_eq (rt_dbus_msg_parse (b.data, b.len, &m), 0, "field %u of type %s", cases[i].code, cases[i].type);
+      cr_assert_str_eq (m.h.member, "M");
+      cr_assert_null (m.h.path);
+      cr_assert_str_eq (m.h.signature, "");
+      cr_assert_eq (m.h.reply_serial, 0);
+      rt_dbus_buf_free (&b);
+    }
+}
+
+Test (dbus_msg, field_types_checked)
+{
+  static const struct
+  {
+    uint8_t code;
+    const char *type;
+    int want;
+  } cases[] = {
+    { 3, "u", -EBADMSG },                   /* MEMBER as a number */
+    { 5, "s", -EBADMSG },                   /* REPLY_SERIAL as a string */
+    { 5, "y", -EBADMSG },                   /* REPLY_SERIAL as a byte */
+    { 8, "s", -EBADMSG },                   /* SIGNATURE as a string */
+    { 1, "g", -EBADMSG },                   /* PATH as a signature */
+    { 4, "y", -EBADMSG },                   /* ERROR_NAME as a byte */
+    { 3, "ss", -EBADMSG },                  /* a value of two types */
+    { 3, "", -EBADMSG },                    /* or of none */
+    { 0x80, "x", -EBADMSG },                /* unknown, of a type rt cannot step over */
+    { 0x80, "v", -EBADMSG }, { 3, "o", 0 }, /* s and o are alike on the wire: either will do */
+    { 1, "s", 0 },
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      struct rt_dbus_buf b = { 0 };
+      struct rt_dbus_msg m;
+
+      message_with_field (&b, cases[i].code, cases[i].type);
+      cr_assert_eq (rt_dbus_msg_parse (b.data, b.len, &m), cases[i].want, "field %u of type `%s`", cases[i].code,
+                    cases[i].type);
+      rt_dbus_buf_free (&b);
+    }
+}
+
 static void
 expect_address (const char *address, int want_r, const char *want_path, bool want_abstract)
 {

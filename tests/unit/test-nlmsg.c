@@ -158,20 +158,29 @@ Test (nlmsg, build_too_small)
   cr_assert_eq (rt_nlmsg_put_attr (&m, IFLA_MTU, buf, 70000), -EMSGSIZE, "longer than nla_len can say");
 }
 
-Test (nlmsg, ack)
+/* A reply of one message that ends the request: its errno, or 0. */
+Test (nlmsg, last_message)
 {
-  struct reply r = { .len = 0 };
+  static const struct
+  {
+    const char *what;
+    void (*add) (struct reply *r, uint32_t seq, int error);
+    int error, want;
+  } cases[] = {
+    { "an ACK", add_error, 0, 0 },
+    { "an error", add_error, -ENODEV, -ENODEV },
+    { "the DONE of a dump", add_done, 0, 0 },
+    { "the DONE of a failed dump", add_done, -EMSGSIZE, -EMSGSIZE },
+  };
+  size_t i;
 
-  add_error (&r, SEQ, 0);
-  cr_assert_eq (rt_nlmsg_parse (r.buf, r.len, SEQ, PORT, NULL, NULL), 0);
-}
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      struct reply r = { .len = 0 };
 
-Test (nlmsg, error_errno)
-{
-  struct reply r = { .len = 0 };
-
-  add_error (&r, SEQ, -ENODEV);
-  cr_assert_eq (rt_nlmsg_parse (r.buf, r.len, SEQ, PORT, NULL, NULL), -ENODEV);
+      cases[i].add (&r, SEQ, cases[i].error);
+      cr_assert_eq (rt_nlmsg_parse (r.buf, r.len, SEQ, PORT, NULL, NULL), cases[i].want, "%s", cases[i].what);
+    }
 }
 
 Test (nlmsg, reply_then_ack)
@@ -202,14 +211,6 @@ Test (nlmsg, dump)
   cr_assert_eq (s.index[0], 1);
   cr_assert_eq (s.index[1], 2);
   cr_assert_eq (s.index[2], 3);
-}
-
-Test (nlmsg, dump_failed)
-{
-  struct reply r = { .len = 0 };
-
-  add_done (&r, SEQ, -EMSGSIZE);
-  cr_assert_eq (rt_nlmsg_parse (r.buf, r.len, SEQ, PORT, NULL, NULL), -EMSGSIZE);
 }
 
 Test (nlmsg, dump_interrupted)
