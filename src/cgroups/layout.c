@@ -9,9 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/magic.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 
 #include "util/cleanup.h"
@@ -206,9 +204,7 @@ layout_read (bool callers, struct rt_cgroup_layout *l, struct rt_error *err)
 bool
 rt_cgroup_unified_host (void)
 {
-  struct statfs sfs;
-
-  return statfs ("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
+  return rt_cgroup_dir_is_v2 ("/sys/fs/cgroup");
 }
 
 int

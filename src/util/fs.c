@@ -448,7 +448,8 @@ static int
 mkpath (int rootfd, const char *path, bool is_dir, int depth, struct rt_error *err)
 {
   cleanup_free char *copy = NULL;
-  cleanup_close int parent = -1;
+  cleanup_close int made = -1;
+  int parent = rootfd; /* a top-level component's */
   char *end, *slash;
   int fd = rt_open_in_root (rootfd, path, O_PATH, 0, NULL);
 
@@ -466,11 +467,9 @@ mkpath (int rootfd, const char *path, bool is_dir, int depth, struct rt_error *e
   if (slash != NULL && slash != copy)
     {
       *slash = '\0';
-      parent = mkpath (rootfd, copy, true, depth, err);
+      parent = made = mkpath (rootfd, copy, true, depth, err);
       *slash = '/';
     }
-  else
-    parent = rt_open_in_root (rootfd, "/", O_PATH | O_DIRECTORY, 0, err);
   if (parent < 0 || make_component (rootfd, parent, copy, is_dir, depth, err) < 0)
     return -1;
   return rt_open_in_root (rootfd, copy, O_PATH, 0, err);
