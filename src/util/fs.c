@@ -467,7 +467,8 @@ mkpath (int rootfd, const char *path, bool is_dir, int depth, struct rt_error *e
   if (slash != NULL && slash != copy)
     {
       *slash = '\0';
-      parent = made = mkpath (rootfd, copy, true, depth, err);
+      made = mkpath (rootfd, copy, true, depth, err);
+      parent = made;
       *slash = '/';
     }
   if (parent < 0 || make_component (rootfd, parent, copy, is_dir, depth, err) < 0)
