@@ -142,7 +142,7 @@ struct rt_cgroup_join
   size_t len;
 };
 int rt_cgroup_join_prepare (const struct rt_cgroup *cg, struct rt_cgroup_join *j, struct rt_error *err);
-int rt_cgroup_join_self (struct rt_cgroup_join *j, struct rt_error *err);
+int rt_cgroup_join_self (const struct rt_cgroup_join *j, struct rt_error *err);
 void rt_cgroup_join_release (struct rt_cgroup_join *j);
 
 /* ---- on the directories alone ---- */

@@ -130,7 +130,7 @@ rt_cgroup_join_prepare (const struct rt_cgroup *cg, struct rt_cgroup_join *j, st
 }
 
 int
-rt_cgroup_join_self (struct rt_cgroup_join *j, struct rt_error *err)
+rt_cgroup_join_self (const struct rt_cgroup_join *j, struct rt_error *err)
 {
   size_t i;
 
@@ -138,8 +138,8 @@ rt_cgroup_join_self (struct rt_cgroup_join *j, struct rt_error *err)
     {
       if (write (j->fds[i], "0", 1) != 1)
         return rt_error_set (err, errno, "join cgroup `%s`", j->dirs[i]);
+      /* the child's own fd; the array may be its parent's (rt_clone_vfork) */
       close (j->fds[i]);
-      j->fds[i] = -1;
     }
   return 0;
 }

@@ -26,6 +26,7 @@
 #include "container/state.h"
 #include "container/sync.h"
 #include "kernel/caps.h"
+#include "kernel/clone.h"
 #include "kernel/idmap.h"
 #include "kernel/mounts.h"
 #include "kernel/namespaces.h"

@@ -1,9 +1,12 @@
 /* exec: the parent opens everything the child needs while the container's
  * init is known to be alive (its namespaces, its root, its cgroups), joins
  * the pid and time namespaces for its children, and clones once into the
- * cgroup. The child waits for GO (every cgroup joined), enters the other
- * namespaces, and becomes the process; its errors come back over the sync
- * socket, whose close-on-exec end reports the exec by EOF. */
+ * cgroup. The child enters the other namespaces and becomes the process;
+ * its errors come back over the sync socket, whose close-on-exec end
+ * reports the exec by EOF. When the parent has nothing to do between the
+ * clone and the exec, the child borrows its memory (rt_clone_vfork) and the
+ * parent sleeps until the exec; otherwise the child has its own copy and
+ * waits for GO (every cgroup joined, the pidfd handed over). */
 #include "container/exec.h"
 
 #include <errno.h>
@@ -27,6 +30,7 @@
 #include "container/status.h"
 #include "container/sync.h"
 #include "kernel/caps.h"
+#include "kernel/clone.h"
 #include "kernel/lsm.h"
 #include "kernel/namespaces.h"
 #include "kernel/pidfd.h"
@@ -433,7 +437,7 @@ enter_container (struct execution *e, struct rt_error *err)
 }
 
 static __attribute__ ((noreturn)) void
-exec_child (struct execution *e)
+exec_child (struct execution *e, bool await_go)
 {
   struct rt_error err = RT_ERROR_INIT;
   char *exe = NULL;
@@ -443,7 +447,7 @@ exec_child (struct execution *e)
   close (e->sync[0]);
   if (e->console[0] >= 0)
     close (e->console[0]);
-  if (rt_sync_expect (e->sync[1], RT_SYNC_GO, NULL, &err) < 0)
+  if (await_go && rt_sync_expect (e->sync[1], RT_SYNC_GO, NULL, &err) < 0)
     _exit (EXIT_FAILURE);
   if (rt_cgroup_join_self (&e->join, &err) < 0 || enter_container (e, &err) < 0
       || rt_env_default_home (&e->p->env, &e->p->env_len, e->p->user ? e->p->user->uid : 0, &err) < 0
@@ -458,7 +462,46 @@ exec_child (struct execution *e)
   rt_sync_fail (e->sync[1], &err);
 }
 
+/* The child on rt's memory: its fds are its own, so it closes them in its
+ * own copy of the struct and leaves the parent's to the parent. */
+static int
+exec_child_sharing (void *arg)
+{
+  struct execution copy = *(const struct execution *) arg;
+
+  exec_child (&copy, false);
+}
+
 /* ---- the parent ---- */
+
+/* The child may borrow rt's memory only when the parent has nothing to do
+ * between the clone and the exec (it sleeps meanwhile): the cgroups are
+ * joined by the clone (cgroup2) or by the child (v1); no final CPU affinity
+ * or OOM score to set from outside, no pidfd to hand over, no seccomp agent
+ * to wait for; and no user namespace to join, which setns refuses to a
+ * process that shares its memory. */
+static bool
+can_share_memory (const struct execution *e)
+{
+  const oci_exec_cpu_affinity *aff = e->p->exec_cpu_affinity;
+
+  return rt_clone_vfork_supported () && !rt_namespaces_joins (&e->ns, "user") && !e->seccomp.has_listener
+         && !e->o->pidfd_socket && !e->p->has_oom_score_adj && !(aff && aff->final && *aff->final);
+}
+
+/* the child's stack while it borrows rt's memory: part of the parent's
+ * stack, whose pages rt has mostly touched already */
+#define SHARING_STACK_SIZE (64 * 1024)
+
+/* rt_clone_vfork into the cgroup2 directory; -1 when the kernel refuses,
+ * and the ordinary clone follows (nothing has run) */
+static pid_t
+clone_sharing (struct execution *e)
+{
+  char stack[SHARING_STACK_SIZE] __attribute__ ((aligned (16)));
+
+  return rt_clone_vfork (e->cg.clone_fd, &e->pidfd, exec_child_sharing, e, stack, sizeof stack);
+}
 
 static int
 spawn (struct execution *e, struct rt_error *err)
@@ -467,7 +510,7 @@ spawn (struct execution *e, struct rt_error *err)
   unsigned long flags = 0;
   struct rt_ns_restore saved;
   struct rt_affinity_saved aff;
-  bool into_cgroup;
+  bool into_cgroup, shared;
   int clone_errno, restored;
 
   /* CVE-2019-5736: the child runs rt's binary inside the container until
@@ -490,9 +533,14 @@ spawn (struct execution *e, struct rt_error *err)
       return -1;
     }
   fflush (NULL);
-  e->pid = rt_clone_child (0, e->cg.clone_fd, &e->pidfd, &into_cgroup);
-  if (e->pid == 0)
-    exec_child (e);
+  shared = can_share_memory (e) && (e->pid = clone_sharing (e)) > 0;
+  into_cgroup = shared && e->cg.clone_fd >= 0;
+  if (!shared)
+    {
+      e->pid = rt_clone_child (0, e->cg.clone_fd, &e->pidfd, &into_cgroup);
+      if (e->pid == 0)
+        exec_child (e, true);
+    }
   clone_errno = errno;
   /* the agent reads the state until EOF: only the child's copy of the
    * connection may keep it open, or agent and process wait for each other */
@@ -517,7 +565,8 @@ spawn (struct execution *e, struct rt_error *err)
   rt_log_debug ("exec `%s`: process %d cloned", e->state.id, e->pid);
   if (e->o->pidfd_socket && rt_pidfd_hand_over (e->o->pidfd_socket, "--pidfd-socket", e->pid, RT_PIDFD_EXEC, err) < 0)
     return -1;
-  if (rt_sync_send (e->sync[0], RT_SYNC_GO, 0, NULL, err) < 0)
+  /* a child that shared rt's memory has exec'd or failed by now */
+  if (!shared && rt_sync_send (e->sync[0], RT_SYNC_GO, 0, NULL, err) < 0)
     return -1;
   return rt_sync_await_exec (e->sync[0], err);
 }

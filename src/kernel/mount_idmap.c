@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kernel/clone.h"
 #include "kernel/idmap.h"
 #include "kernel/mount_parts.h"
 #include "kernel/namespaces.h"

@@ -2,14 +2,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/sched.h>
-#include <signal.h>
-#include <stdint.h>
 #include <linux/nsfs.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "tables.h"
@@ -235,36 +231,15 @@ rt_namespaces_has (const struct rt_namespaces *ns, const char *type)
 }
 
 bool
+rt_namespaces_joins (const struct rt_namespaces *ns, const char *type)
+{
+  int idx = ns_index (type);
+  return idx >= 0 && ns->join_fd[idx] >= 0;
+}
+
+bool
 rt_namespaces_new (const struct rt_namespaces *ns, const char *type)
 {
   int idx = ns_index (type);
   return idx >= 0 && ns->present[idx] && ns->join_fd[idx] < 0;
-}
-
-pid_t
-rt_clone_child (unsigned long flags, int cgroup_fd, int *pidfd, bool *into_cgroup)
-{
-  struct clone_args ca = { .flags = flags, .exit_signal = SIGCHLD };
-  long pid;
-
-  if (pidfd)
-    {
-      ca.flags |= CLONE_PIDFD;
-      ca.pidfd = (uintptr_t) pidfd;
-    }
-  *into_cgroup = false;
-  if (cgroup_fd >= 0)
-    {
-      ca.flags |= CLONE_INTO_CGROUP;
-      ca.cgroup = (unsigned) cgroup_fd;
-      pid = syscall (SYS_clone3, &ca, sizeof ca);
-      if (pid >= 0)
-        {
-          *into_cgroup = pid > 0;
-          return (pid_t) pid;
-        }
-      /* older kernels, or a v1-only layout: rt_cgroup_enter places it */
-      ca.flags &= ~(unsigned long) CLONE_INTO_CGROUP;
-    }
-  return (pid_t) syscall (SYS_clone3, &ca, sizeof ca);
 }

@@ -47,12 +47,8 @@ int rt_ns_for_children (const oci_config *cfg, struct rt_namespaces *ns, unsigne
  * children, the hooks, must not start inside the container's). */
 int rt_ns_restore (struct rt_ns_restore *saved, struct rt_error *err);
 
-/* clone3 with FLAGS (a pidfd into *PIDFD when it is not NULL), born in the
- * cgroup of CGROUP_FD when the kernel allows it; *INTO_CGROUP says whether
- * it did, else the caller must move the child itself. 0 in the child. */
-pid_t rt_clone_child (unsigned long flags, int cgroup_fd, int *pidfd, bool *into_cgroup);
-
 bool rt_namespaces_has (const struct rt_namespaces *ns, const char *type);
+bool rt_namespaces_joins (const struct rt_namespaces *ns, const char *type);
 bool rt_namespaces_new (const struct rt_namespaces *ns, const char *type);
 
 #endif
