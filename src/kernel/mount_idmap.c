@@ -18,7 +18,6 @@
 #include "kernel/clone.h"
 #include "kernel/idmap.h"
 #include "kernel/mount_parts.h"
-#include "kernel/namespaces.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
