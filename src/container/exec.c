@@ -533,7 +533,8 @@ spawn (struct execution *e, struct rt_error *err)
       return -1;
     }
   fflush (NULL);
-  shared = can_share_memory (e) && (e->pid = clone_sharing (e)) > 0;
+  e->pid = can_share_memory (e) ? clone_sharing (e) : -1;
+  shared = e->pid > 0;
   into_cgroup = shared && e->cg.clone_fd >= 0;
   if (!shared)
     {

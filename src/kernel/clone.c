@@ -23,22 +23,34 @@
 #define CLONE_INTO_CGROUP 0x200000000ULL
 #endif
 
-pid_t
-rt_clone_child (unsigned long flags, int cgroup_fd, int *pidfd, bool *into_cgroup)
+/* both clones' arguments: a pidfd when asked, the cgroup when named */
+static struct clone_args
+clone_args_for (unsigned long flags, int cgroup_fd, int *pidfd)
 {
   struct clone_args ca = { .flags = flags, .exit_signal = SIGCHLD };
-  long pid;
 
   if (pidfd)
     {
       ca.flags |= CLONE_PIDFD;
       ca.pidfd = (uintptr_t) pidfd;
     }
-  *into_cgroup = false;
   if (cgroup_fd >= 0)
     {
       ca.flags |= CLONE_INTO_CGROUP;
       ca.cgroup = (unsigned) cgroup_fd;
+    }
+  return ca;
+}
+
+pid_t
+rt_clone_child (unsigned long flags, int cgroup_fd, int *pidfd, bool *into_cgroup)
+{
+  struct clone_args ca = clone_args_for (flags, cgroup_fd, pidfd);
+  long pid;
+
+  *into_cgroup = false;
+  if (cgroup_fd >= 0)
+    {
       pid = syscall (SYS_clone3, &ca, sizeof ca);
       if (pid >= 0)
         {
@@ -104,26 +116,17 @@ rt_clone_vfork_supported (void)
 pid_t
 rt_clone_vfork (int cgroup_fd, int *pidfd, int (*fn) (void *), void *arg, void *stack, size_t size)
 {
-  struct clone_args ca = {
-    .flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD,
-    .pidfd = (uintptr_t) pidfd,
-    .exit_signal = SIGCHLD,
-    .stack = (uintptr_t) stack,
-    /* the child's first frame must start 16-byte aligned */
-    .stack_size = size & ~(size_t) 15,
-  };
+  struct clone_args ca = clone_args_for (CLONE_VM | CLONE_VFORK, cgroup_fd, pidfd);
   long r;
 
+  /* the child's first frame must start 16-byte aligned */
   if (((uintptr_t) stack & 15) != 0)
     {
       errno = EINVAL;
       return -1;
     }
-  if (cgroup_fd >= 0)
-    {
-      ca.flags |= CLONE_INTO_CGROUP;
-      ca.cgroup = (unsigned) cgroup_fd;
-    }
+  ca.stack = (uintptr_t) stack;
+  ca.stack_size = size & ~(size_t) 15;
   r = rt_clone3_entry (&ca, sizeof ca, fn, arg);
   if (r < 0)
     {
