@@ -557,6 +557,8 @@ spawn (struct execution *e, struct rt_error *err)
   e->sync[1] = -1;
   if (e->console[1] >= 0)
     close (rt_steal_fd (&e->console[1]));
+  /* each step below that acts on the child from outside has its condition
+   * in can_share_memory: a shared child has exec'd before they run */
   if (rt_cgroup_attach (e->cgm, &e->cg, e->pid, into_cgroup, err) < 0)
     return -1;
   if (rt_affinity_set_final (e->pid, e->p, err) < 0)
